@@ -8,12 +8,18 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** The glm4v-tiny-a fixture (320 ordinary tokens, padded vocab 384), loaded from the classpath. */
+/**
+ * The golden fixture sets on the classpath. Most tests use glm4v-tiny-a (320 ordinary tokens,
+ * padded vocab 384); the golden test runs over {@link #SETS}.
+ */
 final class TinyFixture {
-    static final String ROOT = "/fixtures/glm4v-tiny-a/";
+    static final List<String> SETS = List.of("glm4v-tiny-a", "glm4v-tiny-b", "glm4v-tiny-c", "glm4v-tiny-d");
 
-    private static JsonNode golden;
+    private static final Map<String, JsonNode> GOLDEN = new HashMap<>();
 
     private TinyFixture() {
     }
@@ -31,14 +37,19 @@ final class TinyFixture {
     }
 
     static Path tokenizerModel() {
-        return resource(ROOT + "checkpoint/tokenizer.model");
+        return tokenizerModel("glm4v-tiny-a");
     }
 
-    static synchronized JsonNode golden() {
-        if (golden == null) {
-            golden = readJson(ROOT + "golden.json");
-        }
-        return golden;
+    static Path tokenizerModel(String set) {
+        return resource("/fixtures/" + set + "/checkpoint/tokenizer.model");
+    }
+
+    static JsonNode golden() {
+        return golden("glm4v-tiny-a");
+    }
+
+    static synchronized JsonNode golden(String set) {
+        return GOLDEN.computeIfAbsent(set, k -> readJson("/fixtures/" + k + "/golden.json"));
     }
 
     static JsonNode readJson(String name) {
@@ -53,9 +64,13 @@ final class TinyFixture {
         return golden().get("config").get("padded_vocab_size").asInt();
     }
 
-    /** The tokenizer with the model's padding rows, as the engine loads it. */
+    /** glm4v-tiny-a's tokenizer with the model's padding rows, as the engine loads it. */
     static GlmTokenizer tokenizer() {
-        return GlmTokenizer.load(tokenizerModel(), paddedVocabSize());
+        return tokenizer("glm4v-tiny-a");
+    }
+
+    static GlmTokenizer tokenizer(String set) {
+        return GlmTokenizer.load(tokenizerModel(set), golden(set).get("config").get("padded_vocab_size").asInt());
     }
 
     static int[] ints(JsonNode array) {

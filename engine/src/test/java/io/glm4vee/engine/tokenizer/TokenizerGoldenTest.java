@@ -2,7 +2,8 @@ package io.glm4vee.engine.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
@@ -13,98 +14,92 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The tokenizer against golden.json of glm4v-tiny-a, produced by the numpy reference. */
+/**
+ * The tokenizer against the golden.json of every fixture set (written by the numpy reference):
+ * special-token table, pre-tokenizer pieces and ids per string, chat ids, each case's template
+ * ids and decoded text.
+ */
 class TokenizerGoldenTest {
-    private static GlmTokenizer tok;
-    private static JsonNode golden;
+    private static GlmTokenizer tok; // glm4v-tiny-a, for the tests after the golden sets
 
     @BeforeAll
     static void load() {
         tok = TinyFixture.tokenizer();
-        golden = TinyFixture.golden().get("tokenizer");
     }
 
-    @Test
-    void specialTokenTableMatchesGoldenInOrder() {
-        assertEquals(golden.get("n_ordinary_tokens").asInt(), tok.ordinaryCount());
+    @TestFactory
+    Stream<DynamicContainer> goldenSets() {
+        return TinyFixture.SETS.stream().map(set -> {
+            GlmTokenizer t = TinyFixture.tokenizer(set);
+            JsonNode golden = TinyFixture.golden(set);
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(dynamicTest("special tokens", () -> specialTokenTable(t, golden.get("tokenizer"))));
+            tests.add(dynamicTest("chat ids", () -> chatIds(t, golden.get("tokenizer").get("chat"))));
+            for (JsonNode s : golden.get("tokenizer").get("encode_ordinary")) {
+                tests.add(dynamicTest("string " + s.get("text"), () -> string(t, s)));
+            }
+            for (JsonNode c : golden.get("cases")) {
+                tests.add(dynamicTest("case " + c.get("name").asText(), () -> goldenCase(t, c)));
+            }
+            return dynamicContainer(set, tests);
+        });
+    }
+
+    private static void specialTokenTable(GlmTokenizer t, JsonNode golden) {
+        int n = golden.get("n_ordinary_tokens").asInt();
+        assertEquals(n, t.ordinaryCount());
         List<String> goldenOrder = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : golden.get("special_tokens").properties()) {
             goldenOrder.add(e.getKey());
-            assertEquals(e.getValue().asInt(), tok.specialId(e.getKey()), e.getKey());
+            assertEquals(e.getValue().asInt(), t.specialId(e.getKey()), e.getKey());
         }
-        assertEquals(goldenOrder, SpecialTokens.ORDER);
-        assertEquals(320, tok.specialId("<|endoftext|>"));
-        assertEquals(333, tok.specialId("<|end_of_video|>"));
-    }
-
-    @Test
-    void isSpecialCoversExactlyTheSpecialRange() {
-        int n = tok.ordinaryCount();
-        for (int id = 0; id < tok.paddedVocabSize(); id++) {
-            assertEquals(id >= n && id < n + 14, tok.isSpecial(id), "id " + id);
+        assertEquals(SpecialTokens.ORDER, goldenOrder);
+        for (int id = -1; id <= t.paddedVocabSize(); id++) {
+            assertEquals(id >= n && id < n + 14, t.isSpecial(id), "isSpecial(" + id + ")");
         }
-        assertFalse(tok.isSpecial(-1));
     }
 
-    @TestFactory
-    Stream<DynamicTest> piecesMatchGolden() {
-        return strings().map(s -> DynamicTest.dynamicTest("pieces of " + s.get("text"), () -> {
-            List<String> expected = new ArrayList<>();
-            s.get("pieces").forEach(p -> expected.add(p.asText()));
-            assertEquals(expected, tok.pretokenize(s.get("text").asText()));
-        }));
+    private static void string(GlmTokenizer t, JsonNode s) {
+        String text = s.get("text").asText();
+        List<String> pieces = new ArrayList<>();
+        s.get("pieces").forEach(p -> pieces.add(p.asText()));
+        assertEquals(pieces, t.pretokenize(text), "pieces");
+        int[] ids = t.encodeOrdinary(text);
+        assertArrayEquals(TinyFixture.ints(s.get("ids")), ids, "ids");
+        assertEquals(text, t.decode(ids), "round trip");
     }
 
-    @TestFactory
-    Stream<DynamicTest> idsMatchGolden() {
-        return strings().map(s -> DynamicTest.dynamicTest("ids of " + s.get("text"), () ->
-                assertArrayEquals(TinyFixture.ints(s.get("ids")), tok.encodeOrdinary(s.get("text").asText()))));
-    }
-
-    @TestFactory
-    Stream<DynamicTest> encodeThenDecodeGivesTheText() {
-        return strings().map(s -> DynamicTest.dynamicTest("round trip " + s.get("text"), () -> {
-            String text = s.get("text").asText();
-            assertEquals(text, tok.decode(tok.encodeOrdinary(text)));
-        }));
-    }
-
-    @Test
-    void chatIdsMatchGolden() {
-        JsonNode chat = golden.get("chat");
-        List<ChatMessage> messages = new ArrayList<>();
-        chat.get("messages").forEach(m -> messages.add(new ChatMessage(m.get("role").asText(),
-                m.get("content").asText(), m.path("image").asBoolean(false))));
-        int[] ids = ChatTemplate.apply(tok, messages, chat.get("add_generation_prompt").asBoolean());
+    private static void chatIds(GlmTokenizer t, JsonNode chat) {
+        int[] ids = ChatTemplate.apply(t, messages(chat.get("messages")), chat.get("add_generation_prompt").asBoolean());
         assertArrayEquals(TinyFixture.ints(chat.get("ids")), ids);
     }
 
-    /** The forward-pass cases: their template ids, and the decoded text of the generated ids. */
-    @TestFactory
-    Stream<DynamicTest> goldenCasesTemplateAndDecode() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : TinyFixture.golden().get("cases")) {
-            String name = c.get("name").asText();
-            if (!c.get("messages").isNull()) {
-                tests.add(DynamicTest.dynamicTest("template " + name, () -> {
-                    List<ChatMessage> messages = new ArrayList<>();
-                    c.get("messages").forEach(m -> messages.add(new ChatMessage(m.get("role").asText(),
-                            m.get("content").asText(), m.hasNonNull("image"))));
-                    assertArrayEquals(TinyFixture.ints(c.get("input_ids")), ChatTemplate.apply(tok, messages, true));
-                }));
-            }
-            tests.add(DynamicTest.dynamicTest("decode " + name, () -> {
-                int[] generated = TinyFixture.ints(c.get("generated"));
-                assertEquals(c.get("decoded_bytes_hex").asText(), HexFormat.of().formatHex(tok.decodeBytes(generated)));
-                assertEquals(c.get("decoded").asText(), tok.decode(generated));
-            }));
+    /** Template ids (chat cases), and the decoded text of the generated ids (every case). */
+    private static void goldenCase(GlmTokenizer t, JsonNode c) {
+        if (!c.get("messages").isNull()) {
+            assertArrayEquals(TinyFixture.ints(c.get("input_ids")), ChatTemplate.apply(t, messages(c.get("messages")), true),
+                    "input_ids");
         }
-        return tests.stream();
+        int[] generated = TinyFixture.ints(c.get("generated"));
+        assertEquals(c.get("decoded_bytes_hex").asText(), HexFormat.of().formatHex(t.decodeBytes(generated)));
+        assertEquals(c.get("decoded").asText(), t.decode(generated));
+    }
+
+    /** "image" is true in golden chats and a PNG name in cases: either way, the turn has the image. */
+    private static List<ChatMessage> messages(JsonNode json) {
+        List<ChatMessage> out = new ArrayList<>();
+        for (JsonNode m : json) {
+            JsonNode image = m.path("image");
+            boolean hasImage = image.isBoolean() ? image.asBoolean() : image.isTextual();
+            out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText(), hasImage));
+        }
+        return out;
     }
 
     /**
@@ -150,12 +145,5 @@ class TokenizerGoldenTest {
         // text between special tokens is pre-tokenised on its own, as HF does
         assertArrayEquals(IntStream.concat(IntStream.of(322, 324, 320), IntStream.of(tok.encodeOrdinary(" x"))).toArray(),
                 tok.encode("<|endoftext|> x"));
-    }
-
-    private static Stream<JsonNode> strings() {
-        List<JsonNode> out = new ArrayList<>();
-        golden.get("encode_ordinary").forEach(out::add);
-        assertFalse(out.isEmpty());
-        return out.stream();
     }
 }
