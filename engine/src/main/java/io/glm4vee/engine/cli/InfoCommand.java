@@ -1,0 +1,50 @@
+package io.glm4vee.engine.cli;
+
+import io.glm4vee.engine.model.Glm4vModel;
+import io.glm4vee.engine.model.ModelConfig;
+import io.glm4vee.engine.model.ModelStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Model summary: config, parameter count, bytes of weights and KV cache.")
+final class InfoCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), 1)) {
+            ModelConfig c = model.config();
+            ModelStats s = ModelStats.of(c, model.checkpoint());
+            out.printf(Locale.ROOT, "model            %s%n", model.dir());
+            out.printf(Locale.ROOT, "text             %d layers, hidden %d, %d heads x %d, %d KV groups, ffn %d, "
+                            + "vocab %d (padded %d), seq_length %d, rope base %.6g%n", c.numLayers(), c.hiddenSize(),
+                    c.numHeads(), c.headDim(), c.kvGroups(), c.ffnHiddenSize(), c.vocabSize(), c.paddedVocabSize(),
+                    c.seqLength(), c.ropeBase());
+            if (c.vision() != null) {
+                var v = c.vision();
+                out.printf(Locale.ROOT, "vision           %d layers, hidden %d, %d heads, ffn %d, image %dx%d, patch %d, "
+                                + "%d image tokens, scaling %.6g%n", v.numLayers(), v.hiddenSize(), v.numHeads(),
+                        v.intermediateSize(), v.imageSize(), v.imageSize(), v.patchSize(), v.imageTokens(),
+                        v.scalingFactor());
+            }
+            out.printf(Locale.ROOT, "parameters       %,d (vision tower and adapter %,d)%n", s.parameters(),
+                    s.visionParameters());
+            out.printf(Locale.ROOT, "weights          %s %s%n", Units.bytes(s.weightBytes()), s.bytesByDtype());
+            out.printf(Locale.ROOT, "decode reads     %s of weights per token%n", Units.bytes(s.decodeBytesPerToken()));
+            out.printf(Locale.ROOT, "KV cache (f32)   %s per token, %s at seq_length %d%n",
+                    Units.bytes(s.kvBytesPerToken()), Units.bytes(s.kvBytesPerToken() * c.seqLength()), c.seqLength());
+            out.printf(Locale.ROOT, "devices          cpu:0 (%d threads)%n", common.threadCount());
+        }
+    }
+}

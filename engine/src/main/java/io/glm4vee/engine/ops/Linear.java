@@ -1,0 +1,274 @@
+package io.glm4vee.engine.ops;
+
+import io.glm4vee.engine.tensor.DType;
+import io.glm4vee.engine.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * y = x·Wᵀ + b, the one matrix kernel of the engine.
+ *
+ * <p>Contract: x (M, K) any layout (copied to row-major when its rows are not packed), W (N, K)
+ * in its stored dtype with packed rows (any row stride, so a column slice of a bigger weight
+ * is used in place), b (N) or null, y (M, N) contiguous F32 on the heap. Accumulation is F32.
+ *
+ * <p>Decode (M = 1) streams the weights once and widens bf16 on the fly (no f32 copy of a 9B
+ * model); prefill (M > 1) widens a tile of rows once into a scratch buffer and reuses it for
+ * every token.
+ */
+public final class Linear {
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    static final int L = FS.length();
+    static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    /** Rows widened together in the prefill path; 4 is also the register block of the dot kernels. */
+    private static final int TILE = 16;
+
+    private Linear() {
+    }
+
+    public static void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Parallel par) {
+        Check.rank(x, 2, "linear x");
+        Check.rank(w, 2, "linear W");
+        long k = w.dim(1);
+        int n = Math.toIntExact(w.dim(0));
+        Check.dim(x, 1, k, "linear x (M, K) against W (N, K)");
+        int m = x.size(0);
+        Check.shape(y, "linear y", m, n);
+        Check.heapF32Packed(y, "linear y");
+        if (bias != null) {
+            Check.shape(bias, "linear bias", n);
+        }
+        Check.rowsPacked(w, "linear W");
+        Tensor xs = x.dtype() == DType.F32 && x.array() != null && x.isRowMajorFrom(1) ? x : x.copyToF32();
+        float[] b = bias == null ? null : bias.toFloatArray();
+        int kk = Math.toIntExact(k);
+        if (m == 1 && w.dtype() != DType.F16) {
+            par.forRange(blocks(n), (from, to) -> decodeRows(xs, w, b, y, kk, from * 4, Math.min(n, to * 4)));
+        } else {
+            par.forRange(blocks(n), (from, to) -> tiledRows(xs, w, b, y, m, kk, from * 4, Math.min(n, to * 4)));
+        }
+    }
+
+    private static int blocks(int n) {
+        return (n + 3) / 4;
+    }
+
+    // ------------------------------------------------------------------ decode: one token
+
+    private static void decodeRows(Tensor x, Tensor w, float[] b, Tensor y, int k, int n0, int n1) {
+        float[] xa = x.array();
+        int xo = (int) x.offset();
+        float[] ya = y.array();
+        int yo = (int) y.offset();
+        MemorySegment seg = w.storage();
+        long rowStride = w.stride(0);
+        int es = w.dtype().byteSize();
+        boolean bf16 = w.dtype() == DType.BF16;
+        int r = n0;
+        for (; r + 4 <= n1; r += 4) {
+            long base = (w.offset() + r * rowStride) * es;
+            long step = rowStride * es;
+            if (bf16) {
+                dot4Bf16(xa, xo, seg, base, step, k, ya, yo + r);
+            } else {
+                dot4F32(xa, xo, seg, base, step, k, ya, yo + r);
+            }
+        }
+        for (; r < n1; r++) {
+            float s = 0f;
+            for (int i = 0; i < k; i++) {
+                s += xa[xo + i] * w.readAt(w.offset() + r * rowStride + i);
+            }
+            ya[yo + r] = s;
+        }
+        if (b != null) {
+            for (int i = n0; i < n1; i++) {
+                ya[yo + i] += b[i];
+            }
+        }
+    }
+
+    static FloatVector widenBf16(MemorySegment seg, long byteOffset) {
+        ShortVector s = ShortVector.fromMemorySegment(SS, seg, byteOffset, LE);
+        return ((IntVector) s.convertShape(VectorOperators.S2I, IS, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static void dot4Bf16(float[] xa, int xo, MemorySegment seg, long base, long step, int k,
+                                 float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        int upper = FS.loopBound(k);
+        int i = 0;
+        for (; i < upper; i += L) {
+            FloatVector xv = FloatVector.fromArray(FS, xa, xo + i);
+            long o = base + 2L * i;
+            a0 = widenBf16(seg, o).fma(xv, a0);
+            a1 = widenBf16(seg, o + step).fma(xv, a1);
+            a2 = widenBf16(seg, o + 2 * step).fma(xv, a2);
+            a3 = widenBf16(seg, o + 3 * step).fma(xv, a3);
+        }
+        float d0 = a0.reduceLanes(VectorOperators.ADD), d1 = a1.reduceLanes(VectorOperators.ADD);
+        float d2 = a2.reduceLanes(VectorOperators.ADD), d3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            float xv = xa[xo + i];
+            long o = base + 2L * i;
+            d0 += xv * DType.bf16ToFloat(seg.get(I16, o));
+            d1 += xv * DType.bf16ToFloat(seg.get(I16, o + step));
+            d2 += xv * DType.bf16ToFloat(seg.get(I16, o + 2 * step));
+            d3 += xv * DType.bf16ToFloat(seg.get(I16, o + 3 * step));
+        }
+        store4(out, oo, d0, d1, d2, d3);
+    }
+
+    private static void dot4F32(float[] xa, int xo, MemorySegment seg, long base, long step, int k,
+                                 float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        int upper = FS.loopBound(k);
+        int i = 0;
+        for (; i < upper; i += L) {
+            FloatVector xv = FloatVector.fromArray(FS, xa, xo + i);
+            long o = base + 4L * i;
+            a0 = FloatVector.fromMemorySegment(FS, seg, o, LE).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(FS, seg, o + step, LE).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(FS, seg, o + 2 * step, LE).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(FS, seg, o + 3 * step, LE).fma(xv, a3);
+        }
+        float d0 = a0.reduceLanes(VectorOperators.ADD), d1 = a1.reduceLanes(VectorOperators.ADD);
+        float d2 = a2.reduceLanes(VectorOperators.ADD), d3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            float xv = xa[xo + i];
+            long o = base + 4L * i;
+            d0 += xv * seg.get(F32, o);
+            d1 += xv * seg.get(F32, o + step);
+            d2 += xv * seg.get(F32, o + 2 * step);
+            d3 += xv * seg.get(F32, o + 3 * step);
+        }
+        store4(out, oo, d0, d1, d2, d3);
+    }
+
+    private static void store4(float[] out, int oo, float d0, float d1, float d2, float d3) {
+        out[oo] = d0;
+        out[oo + 1] = d1;
+        out[oo + 2] = d2;
+        out[oo + 3] = d3;
+    }
+
+    // ------------------------------------------------------------------ prefill: many tokens
+
+    private static void tiledRows(Tensor x, Tensor w, float[] b, Tensor y, int m, int k, int n0, int n1) {
+        float[] xa = x.array();
+        int xo = (int) x.offset();
+        int xs = (int) x.stride(0);
+        float[] ya = y.array();
+        int yo = (int) y.offset();
+        int n = y.size(1);
+        float[] tile = new float[TILE * k];
+        for (int t0 = n0; t0 < n1; t0 += TILE) {
+            int rows = Math.min(TILE, n1 - t0);
+            widenRows(w, t0, rows, k, tile);
+            for (int tok = 0; tok < m; tok++) {
+                int xrow = xo + tok * xs;
+                int yrow = yo + tok * n;
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    dot4Tile(xa, xrow, tile, r * k, k, ya, yrow + t0 + r);
+                }
+                for (; r < rows; r++) {
+                    ya[yrow + t0 + r] = dot(xa, xrow, tile, r * k, k);
+                }
+                if (b != null) {
+                    for (int i = 0; i < rows; i++) {
+                        ya[yrow + t0 + i] += b[t0 + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Widens rows [r0, r0 + rows) of W to F32 into tile (rows x k, packed). */
+    static void widenRows(Tensor w, int r0, int rows, int k, float[] tile) {
+        MemorySegment seg = w.storage();
+        long rs = w.stride(0);
+        int upper = FS.loopBound(k);
+        for (int r = 0; r < rows; r++) {
+            long e0 = w.offset() + (r0 + r) * rs;
+            int dst = r * k;
+            switch (w.dtype()) {
+                case BF16 -> {
+                    int i = 0;
+                    for (; i < upper; i += L) {
+                        widenBf16(seg, (e0 + i) * 2).intoArray(tile, dst + i);
+                    }
+                    for (; i < k; i++) {
+                        tile[dst + i] = w.readAt(e0 + i);
+                    }
+                }
+                case F32 -> {
+                    if (w.array() != null) {
+                        System.arraycopy(w.array(), (int) e0, tile, dst, k);
+                    } else {
+                        MemorySegment.copy(seg, F32, e0 * 4, tile, dst, k);
+                    }
+                }
+                case F16 -> {
+                    for (int i = 0; i < k; i++) {
+                        tile[dst + i] = w.readAt(e0 + i);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void dot4Tile(float[] xa, int xo, float[] t, int to, int k, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        int upper = FS.loopBound(k);
+        int i = 0;
+        for (; i < upper; i += L) {
+            FloatVector xv = FloatVector.fromArray(FS, xa, xo + i);
+            a0 = FloatVector.fromArray(FS, t, to + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(FS, t, to + k + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(FS, t, to + 2 * k + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(FS, t, to + 3 * k + i).fma(xv, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            float xv = xa[xo + i];
+            s0 += xv * t[to + i];
+            s1 += xv * t[to + k + i];
+            s2 += xv * t[to + 2 * k + i];
+            s3 += xv * t[to + 3 * k + i];
+        }
+        out[oo] = s0;
+        out[oo + 1] = s1;
+        out[oo + 2] = s2;
+        out[oo + 3] = s3;
+    }
+
+    /** Vectorised dot product of a[ao..ao+k) and b[bo..bo+k). */
+    public static float dot(float[] a, int ao, float[] b, int bo, int k) {
+        FloatVector acc = FloatVector.zero(FS);
+        int upper = FS.loopBound(k);
+        int i = 0;
+        for (; i < upper; i += L) {
+            acc = FloatVector.fromArray(FS, a, ao + i).fma(FloatVector.fromArray(FS, b, bo + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+}
