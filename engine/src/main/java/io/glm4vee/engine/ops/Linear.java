@@ -68,6 +68,10 @@ public final class Linear {
     // ------------------------------------------------------------------ decode: one token
 
     private static void decodeRows(Tensor x, Tensor w, float[] b, Tensor y, int k, int n0, int n1) {
+        if (w.dtype() == DType.BF16) {
+            decodeRowsBf16(x, w, b, y, k, n0, n1);
+            return;
+        }
         float[] xa = x.array();
         int xo = (int) x.offset();
         float[] ya = y.array();
@@ -75,16 +79,11 @@ public final class Linear {
         MemorySegment seg = w.storage();
         long rowStride = w.stride(0);
         int es = w.dtype().byteSize();
-        boolean bf16 = w.dtype() == DType.BF16;
         int r = n0;
         for (; r + 4 <= n1; r += 4) {
             long base = (w.offset() + r * rowStride) * es;
             long step = rowStride * es;
-            if (bf16) {
-                dot4Bf16(xa, xo, seg, base, step, k, ya, yo + r);
-            } else {
-                dot4F32(xa, xo, seg, base, step, k, ya, yo + r);
-            }
+            dot4F32(xa, xo, seg, base, step, k, ya, yo + r);
         }
         for (; r < n1; r++) {
             float s = 0f;
@@ -100,36 +99,104 @@ public final class Linear {
         }
     }
 
+    /**
+     * bf16 decode: each 32-bit lane of the weight row holds two bf16 values, element 2j in its
+     * low half and 2j+1 in its high half. Shifting left by 16 gives the even element as f32,
+     * masking the low half gives the odd one, so no cross-lane conversion is needed; x is
+     * split once into its even and odd elements to match.
+     */
+    private static void decodeRowsBf16(Tensor x, Tensor w, float[] b, Tensor y, int k, int n0, int n1) {
+        float[] xa = x.array();
+        int xo = (int) x.offset();
+        int pairs = k / 2;
+        float[] xe = new float[pairs];
+        float[] xd = new float[pairs];
+        for (int j = 0; j < pairs; j++) {
+            xe[j] = xa[xo + 2 * j];
+            xd[j] = xa[xo + 2 * j + 1];
+        }
+        float[] ya = y.array();
+        int yo = (int) y.offset();
+        MemorySegment seg = w.storage();
+        long step = w.stride(0) * 2;
+        int r = n0;
+        for (; r + 4 <= n1; r += 4) {
+            long base = (w.offset() + r * w.stride(0)) * 2;
+            dot4Bf16Pairs(xe, xd, seg, base, step, pairs, ya, yo + r);
+        }
+        for (; r < n1; r++) {
+            long base = (w.offset() + r * w.stride(0)) * 2;
+            FloatVector ae = FloatVector.zero(FS);
+            FloatVector ad = ae;
+            int upper = FS.loopBound(pairs);
+            int j = 0;
+            for (; j < upper; j += L) {
+                IntVector v = IntVector.fromMemorySegment(IS, seg, base + 4L * j, LE);
+                ae = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FS, xe, j), ae);
+                ad = v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(FS, xd, j), ad);
+            }
+            float sum = ae.add(ad).reduceLanes(VectorOperators.ADD);
+            for (; j < pairs; j++) {
+                sum += xe[j] * DType.bf16ToFloat(seg.get(I16, base + 4L * j))
+                        + xd[j] * DType.bf16ToFloat(seg.get(I16, base + 4L * j + 2));
+            }
+            ya[yo + r] = sum;
+        }
+        if ((k & 1) != 0) {                     // odd K: the last column alone
+            for (int i = n0; i < n1; i++) {
+                ya[yo + i] += xa[xo + k - 1] * w.readAt(w.offset() + i * w.stride(0) + k - 1);
+            }
+        }
+        if (b != null) {
+            for (int i = n0; i < n1; i++) {
+                ya[yo + i] += b[i];
+            }
+        }
+    }
+
+    private static void dot4Bf16Pairs(float[] xe, float[] xd, MemorySegment seg, long base, long step, int pairs,
+                                      float[] out, int oo) {
+        FloatVector e0 = FloatVector.zero(FS), e1 = e0, e2 = e0, e3 = e0;
+        FloatVector d0 = e0, d1 = e0, d2 = e0, d3 = e0;
+        int upper = FS.loopBound(pairs);
+        int j = 0;
+        for (; j < upper; j += L) {
+            FloatVector xev = FloatVector.fromArray(FS, xe, j);
+            FloatVector xdv = FloatVector.fromArray(FS, xd, j);
+            long o = base + 4L * j;
+            IntVector v0 = IntVector.fromMemorySegment(IS, seg, o, LE);
+            IntVector v1 = IntVector.fromMemorySegment(IS, seg, o + step, LE);
+            IntVector v2 = IntVector.fromMemorySegment(IS, seg, o + 2 * step, LE);
+            IntVector v3 = IntVector.fromMemorySegment(IS, seg, o + 3 * step, LE);
+            e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xev, e0);
+            d0 = v0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xdv, d0);
+            e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xev, e1);
+            d1 = v1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xdv, d1);
+            e2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xev, e2);
+            d2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xdv, d2);
+            e3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xev, e3);
+            d3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xdv, d3);
+        }
+        float s0 = e0.add(d0).reduceLanes(VectorOperators.ADD);
+        float s1 = e1.add(d1).reduceLanes(VectorOperators.ADD);
+        float s2 = e2.add(d2).reduceLanes(VectorOperators.ADD);
+        float s3 = e3.add(d3).reduceLanes(VectorOperators.ADD);
+        for (; j < pairs; j++) {
+            long o = base + 4L * j;
+            s0 += xe[j] * DType.bf16ToFloat(seg.get(I16, o)) + xd[j] * DType.bf16ToFloat(seg.get(I16, o + 2));
+            s1 += xe[j] * DType.bf16ToFloat(seg.get(I16, o + step)) + xd[j] * DType.bf16ToFloat(seg.get(I16, o + step + 2));
+            s2 += xe[j] * DType.bf16ToFloat(seg.get(I16, o + 2 * step))
+                    + xd[j] * DType.bf16ToFloat(seg.get(I16, o + 2 * step + 2));
+            s3 += xe[j] * DType.bf16ToFloat(seg.get(I16, o + 3 * step))
+                    + xd[j] * DType.bf16ToFloat(seg.get(I16, o + 3 * step + 2));
+        }
+        store4(out, oo, s0, s1, s2, s3);
+    }
+
     static FloatVector widenBf16(MemorySegment seg, long byteOffset) {
         ShortVector s = ShortVector.fromMemorySegment(SS, seg, byteOffset, LE);
         return ((IntVector) s.convertShape(VectorOperators.S2I, IS, 0))
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static void dot4Bf16(float[] xa, int xo, MemorySegment seg, long base, long step, int k,
-                                 float[] out, int oo) {
-        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-        int upper = FS.loopBound(k);
-        int i = 0;
-        for (; i < upper; i += L) {
-            FloatVector xv = FloatVector.fromArray(FS, xa, xo + i);
-            long o = base + 2L * i;
-            a0 = widenBf16(seg, o).fma(xv, a0);
-            a1 = widenBf16(seg, o + step).fma(xv, a1);
-            a2 = widenBf16(seg, o + 2 * step).fma(xv, a2);
-            a3 = widenBf16(seg, o + 3 * step).fma(xv, a3);
-        }
-        float d0 = a0.reduceLanes(VectorOperators.ADD), d1 = a1.reduceLanes(VectorOperators.ADD);
-        float d2 = a2.reduceLanes(VectorOperators.ADD), d3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            float xv = xa[xo + i];
-            long o = base + 2L * i;
-            d0 += xv * DType.bf16ToFloat(seg.get(I16, o));
-            d1 += xv * DType.bf16ToFloat(seg.get(I16, o + step));
-            d2 += xv * DType.bf16ToFloat(seg.get(I16, o + 2 * step));
-            d3 += xv * DType.bf16ToFloat(seg.get(I16, o + 3 * step));
-        }
-        store4(out, oo, d0, d1, d2, d3);
     }
 
     private static void dot4F32(float[] xa, int xo, MemorySegment seg, long base, long step, int k,
