@@ -44,8 +44,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int threads = common.threadCount();
-        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), threads, new ProgressBar(err, "paging in weights"))) {
+        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(), new ProgressBar(err, "paging in weights"))) {
             ModelStats stats = ModelStats.of(model.config(), model.checkpoint());
             int ordinary = model.tokenizer().ordinaryCount();
             int[] ids = new int[promptTokens];
@@ -70,7 +69,10 @@ final class BenchCommand implements Runnable {
             double medianSec = sorted[sorted.length / 2] / 1e9;
             double decodeTps = 1.0 / medianSec;
             double bytesPerSec = stats.decodeBytesPerToken() / medianSec;
-            out.printf(Locale.ROOT, "threads             %d%n", threads);
+            int threads = model.deviceOptions().threadsPerCard();
+            int tp = model.deviceOptions().tp();
+            out.printf(Locale.ROOT, "cards               %s (tp %d, %d thread(s) per card, %s)%n",
+                    model.deviceOptions().devices(), tp, threads, model.deviceOptions().mode());
             out.printf(Locale.ROOT, "prefill             %d tokens in %.3f s = %.1f tokens/s%n", promptTokens, prefillSec,
                     promptTokens / prefillSec);
             out.printf(Locale.ROOT, "decode              %.2f tokens/s (median of %d steps, %.2f ms/token)%n", decodeTps,
@@ -80,7 +82,8 @@ final class BenchCommand implements Runnable {
             if (json != null) {
                 ObjectNode o = new ObjectMapper().createObjectNode();
                 o.put("model", model.dir().toString());
-                o.put("threads", threads);
+                o.put("tp", tp);
+                o.put("threads_per_card", threads);
                 o.put("prompt_tokens", promptTokens);
                 o.put("prefill_seconds", prefillSec);
                 o.put("prefill_tokens_per_second", promptTokens / prefillSec);

@@ -2,7 +2,14 @@ package io.glm4vee.engine.cli;
 
 import picocli.CommandLine.Option;
 
+import io.glm4vee.engine.device.DeviceIds;
+import io.glm4vee.engine.device.DeviceOptions;
+import io.glm4vee.engine.device.ExecutionMode;
+import io.glm4vee.engine.device.FaultInjector;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /** Options shared by the commands that load a model. */
 final class CommonOptions {
@@ -16,6 +23,24 @@ final class CommonOptions {
     @Option(names = "--debug", description = "print stack traces")
     boolean debug;
 
+    @Option(names = "--tp", paramLabel = "N", description = "tensor-parallel cards (default: 1, or the number of --devices)")
+    Integer tp;
+
+    @Option(names = "--devices", paramLabel = "IDS", description = "cards to use, e.g. cpu:0,cpu:1 (default: cpu:0..tp-1)")
+    String devices;
+
+    @Option(names = "--launch-blocking", description = "run every op synchronously and stop at the one that fails "
+            + "(also GLM4V_LAUNCH_BLOCKING=1 or ASCEND_LAUNCH_BLOCKING=1)")
+    boolean launchBlocking;
+
+    @Option(names = "--device-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "fail a request when a card does not answer for this long (default: ${DEFAULT-VALUE})")
+    double deviceTimeout;
+
+    @Option(names = "--fault", paramLabel = "RULE", hidden = true,
+            description = "test only: inject a card fault, e.g. cpu:1:matmul_allreduce:throw")
+    List<String> faults;
+
     Path modelDir() {
         if (model != null) {
             return model;
@@ -23,6 +48,26 @@ final class CommonOptions {
         String home = System.getenv("GLM4V_HOME");
         Path base = home == null ? Path.of(".") : Path.of(home);
         return base.resolve("models").resolve("glm4v-shapes-demo");
+    }
+
+    /**
+     * The cards: --devices, else --tp cards cpu:0..tp-1; --threads is per card, and defaults to
+     * the cores divided among the cards.
+     */
+    DeviceOptions deviceOptions() {
+        List<String> ids = devices != null ? DeviceIds.parse(devices) : DeviceIds.firstCpus(tp == null ? 1 : tp);
+        if (tp != null && tp != ids.size()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--tp " + tp + " does not match the " + ids.size() + " cards of --devices " + devices);
+        }
+        if (!(deviceTimeout > 0)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--device-timeout must be > 0, got " + deviceTimeout);
+        }
+        int perCard = threads != null ? threadCount()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / ids.size());
+        return new DeviceOptions(ids, perCard, ExecutionMode.resolve(launchBlocking, System.getenv()),
+                Duration.ofMillis((long) (deviceTimeout * 1000)), faults == null ? null : FaultInjector.parse(faults));
     }
 
     int threadCount() {

@@ -36,7 +36,7 @@ final class EvalCommand implements Runnable {
         if (!Files.isRegularFile(cases)) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "cases file " + cases + " does not exist");
         }
-        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.threadCount())) {
+        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(), null)) {
             ObjectNode result = new EvalRunner(model).run(cases);
             String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
             if (out == null) {

@@ -60,7 +60,7 @@ final class GenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         var decoded = image == null ? null : new ImageDecoder().decode(image);
-        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.threadCount(),
+        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(),
                 new ProgressBar(err, "loading weights"))) {
             SamplingParams sampling = sampling(model.generationDefaults());
             int[] ids = ChatTemplate.apply(model.tokenizer(),

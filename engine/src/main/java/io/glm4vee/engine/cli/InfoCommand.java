@@ -23,7 +23,7 @@ final class InfoCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), 1)) {
+        try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(), null)) {
             ModelConfig c = model.config();
             ModelStats s = ModelStats.of(c, model.checkpoint());
             out.printf(Locale.ROOT, "model            %s%n", model.dir());
@@ -44,7 +44,17 @@ final class InfoCommand implements Runnable {
             out.printf(Locale.ROOT, "decode reads     %s of weights per token%n", Units.bytes(s.decodeBytesPerToken()));
             out.printf(Locale.ROOT, "KV cache (f32)   %s per token, %s at seq_length %d%n",
                     Units.bytes(s.kvBytesPerToken()), Units.bytes(s.kvBytesPerToken() * c.seqLength()), c.seqLength());
-            out.printf(Locale.ROOT, "devices          cpu:0 (%d threads)%n", common.threadCount());
+            var opts = model.deviceOptions();
+            out.printf(Locale.ROOT, "devices          %s: tp %d, %d thread(s) per card, %s%n", opts.devices(), opts.tp(),
+                    opts.threadsPerCard(), opts.mode());
+            long[] perCard = model.weightBytesPerCard();
+            var plan = io.glm4vee.engine.parallel.TpPlan.of(c, opts.tp(), 0);
+            long kvPerCard = io.glm4vee.engine.model.KvCache.bytesFor(c.numLayers(), plan.localGroups(), c.headDim(), 1);
+            for (int r = 0; r < perCard.length; r++) {
+                out.printf(Locale.ROOT, "  %-14s weights %s (%.1f%% of the checkpoint), KV cache %s per token%n",
+                        opts.devices().get(r), Units.bytes(perCard[r]), 100.0 * perCard[r] / s.weightBytes(),
+                        Units.bytes(kvPerCard));
+            }
         }
     }
 }

@@ -2,24 +2,28 @@ package io.glm4vee.engine.model;
 
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.ErrorCode;
-import io.glm4vee.engine.device.WorkerPool;
+import io.glm4vee.engine.device.DeviceGroup;
+import io.glm4vee.engine.device.DeviceOptions;
 import io.glm4vee.engine.image.ClipPreprocessor;
 import io.glm4vee.engine.image.RgbImage;
-import io.glm4vee.engine.ops.Parallel;
+import io.glm4vee.engine.parallel.TpPlan;
 import io.glm4vee.engine.tensor.Tensor;
 import io.glm4vee.engine.tokenizer.GlmTokenizer;
 import io.glm4vee.engine.weights.Checkpoint;
 import io.glm4vee.engine.weights.CheckpointSpec;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A loaded GLM-4V checkpoint on one CPU card: config, memory-mapped weights in their stored
- * dtype, tokenizer, the vision tower and the text decoder. Thread-safe for concurrent
- * sequences only through separate {@link Sequence}s on separate threads if the pool allows;
- * the generation layer serialises calls per model.
+ * A loaded GLM-4V checkpoint on a group of cards: config, memory-mapped weights in their
+ * stored dtype (each rank holds views of its own slices), tokenizer, the vision tower and the
+ * text decoder. One request at a time per model (callers serialise); a failed group is
+ * replaced with {@link #rebuild()}.
  */
 public final class Glm4vModel implements AutoCloseable {
     private final Path dir;
@@ -27,38 +31,57 @@ public final class Glm4vModel implements AutoCloseable {
     private final GenerationDefaults generationDefaults;
     private final Checkpoint checkpoint;
     private final GlmTokenizer tokenizer;
-    private final TextDecoder text;
-    private final VisionTower vision;
-    private final WorkerPool pool;
+    private final DeviceOptions deviceOptions;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private DeviceGroup group;
+    private TextDecoder text;
+    private VisionTower vision;
 
     private Glm4vModel(Path dir, ModelConfig config, GenerationDefaults gen, Checkpoint checkpoint,
-                       GlmTokenizer tokenizer, WorkerPool pool) {
+                       GlmTokenizer tokenizer, DeviceOptions options) {
         this.dir = dir;
         this.config = config;
         this.generationDefaults = gen;
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
-        this.pool = pool;
-        Weights w = new Weights(checkpoint);
-        this.text = new TextDecoder(config, w, pool);
-        this.vision = config.vision() == null ? null : new VisionTower(config, w, pool);
+        this.deviceOptions = options;
+        build();
     }
 
-    /** Loads and validates a checkpoint directory; threads is the card's compute thread count. */
+    private void build() {
+        DeviceGroup g = deviceOptions.openGroup();
+        try {
+            Weights w = new Weights(checkpoint);
+            this.text = new TextDecoder(config, w, g);
+            this.vision = config.vision() == null ? null : new VisionTower(config, w, g);
+            this.group = g;
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** One CPU card with the given compute threads. */
     public static Glm4vModel load(Path dir, int threads) {
-        return load(dir, threads, null);
+        return load(dir, DeviceOptions.cpu(1, threads), null);
+    }
+
+    public static Glm4vModel load(Path dir, int threads, LoadProgress progress) {
+        return load(dir, DeviceOptions.cpu(1, threads), progress);
     }
 
     /**
-     * Like {@link #load(Path, int)}; with a progress listener the mapped weights are also read
-     * once (one byte per page), so the first request does not pay for page faults.
+     * Loads and validates a checkpoint for the given cards. A tp size the checkpoint cannot be
+     * split into is refused from config.json alone, before any weight is touched. With a
+     * progress listener the mapped weights are read once, so the first request does not pay
+     * for page faults.
      */
-    public static Glm4vModel load(Path dir, int threads, LoadProgress progress) {
+    public static Glm4vModel load(Path dir, DeviceOptions options, LoadProgress progress) {
         if (!Files.isDirectory(dir)) {
             throw new EngineException(ErrorCode.BAD_CHECKPOINT, "model directory " + dir + " does not exist");
         }
         ModelConfig config = ModelConfig.load(dir);
+        TpPlan.check(config, options.tp());
         GenerationDefaults gen = GenerationDefaults.load(dir);
         Path tok = dir.resolve("tokenizer.model");
         if (!Files.isRegularFile(tok)) {
@@ -66,20 +89,14 @@ public final class Glm4vModel implements AutoCloseable {
         }
         GlmTokenizer tokenizer = GlmTokenizer.load(tok, config.paddedVocabSize());
         Checkpoint ckpt = Checkpoint.open(dir);
-        WorkerPool pool = null;
         try {
             CheckpointSpec.of(config).validate(ckpt);
             if (progress != null) {
                 touchPages(ckpt, progress);
             }
-            pool = new WorkerPool("glm4v-cpu0", threads);
-            return new Glm4vModel(dir, config, gen, ckpt, tokenizer, pool);
+            return new Glm4vModel(dir, config, gen, ckpt, tokenizer, options);
         } catch (RuntimeException e) {
-            // a half-built model must not keep its mapping or its threads
-            if (pool != null) {
-                pool.close();
-            }
-            ckpt.close();
+            ckpt.close();                 // a half-built model must not keep its mapping
             throw e;
         }
     }
@@ -89,15 +106,15 @@ public final class Glm4vModel implements AutoCloseable {
         long done = 0;
         long sink = 0;
         for (String name : ckpt.names()) {
-            java.lang.foreign.MemorySegment seg = ckpt.data(name);
+            MemorySegment seg = ckpt.data(name);
             for (long off = 0; off < seg.byteSize(); off += 4096) {
-                sink += seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off);
+                sink += seg.get(ValueLayout.JAVA_BYTE, off);
             }
             done += seg.byteSize();
             progress.update(done, total);
         }
         if (sink == Long.MIN_VALUE) {
-            progress.update(done, total); // keeps the reads from being optimised away
+            progress.update(done, total);   // keeps the reads from being optimised away
         }
     }
 
@@ -121,18 +138,30 @@ public final class Glm4vModel implements AutoCloseable {
         return checkpoint;
     }
 
-    public Parallel parallel() {
-        return pool;
+    public DeviceGroup group() {
+        return group;
+    }
+
+    public DeviceOptions deviceOptions() {
+        return deviceOptions;
     }
 
     public boolean hasVision() {
         return vision != null;
     }
 
-    /** A new sequence whose KV cache holds up to capacity rows (spliced prompt + generated tokens). */
+    /**
+     * A new sequence whose KV caches hold up to capacity rows (spliced prompt + generated
+     * tokens), sized before anything is allocated.
+     */
     public Sequence newSequence(int capacity) {
         checkOpen();
-        return new Sequence(new KvCache(config.numLayers(), config.kvGroups(), config.headDim(), capacity));
+        TpPlan p = TpPlan.of(config, group.size(), 0);
+        KvCache[] caches = new KvCache[group.size()];
+        for (int r = 0; r < caches.length; r++) {
+            caches[r] = new KvCache(config.numLayers(), p.localGroups(), config.headDim(), capacity);
+        }
+        return new Sequence(caches, group);
     }
 
     /** Normalised pixels (3, S, S) for this model's image size. */
@@ -142,63 +171,100 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     public SplicedInput splice(int[] ids, boolean hasImage) {
+        if (hasImage) {
+            requireVision();
+        }
         return SplicedInput.of(ids, config.boiTokenId(), config.eoiTokenId(),
                 hasImage ? config.vision().imageTokens() : 0, hasImage);
     }
 
     /** Runs the prompt (with its image, or null) and returns the last position's logits. */
     public float[] prefill(Sequence seq, int[] ids, float[] pixels, ForwardObserver observer) {
-        checkOpen();
-        if (pixels != null) {
-            requireVision();
-        }
+        checkSequence(seq);
         SplicedInput in = splice(ids, pixels != null);
-        if (seq.cache.length() + in.length() > seq.cache.capacity()) {
+        if (seq.cachedTokens() + in.length() > seq.capacity()) {
             throw new EngineException(ErrorCode.PROMPT_TOO_LONG, "the prompt needs " + in.length()
-                    + " cache rows, the sequence has " + (seq.cache.capacity() - seq.cache.length()) + " left");
+                    + " cache rows, the sequence has " + (seq.capacity() - seq.cachedTokens()) + " left");
         }
-        Tensor x = embed(in, pixels);
+        for (int id : ids) {
+            tokenizer.checkId(id);
+        }
+        Tensor[] x = embed(in, pixels);
         if (observer != null) {
-            observer.inputEmbeddings(x);
+            group.synchronize("input embeddings");
+            observer.inputEmbeddings(x[0]);
         }
-        float[] logits = text.forward(x, in.positions(), seq.cache, observer);
+        float[] logits = text.forward(x, in.positions(), seq.caches, observer);
         seq.lastPosition = in.positions()[in.length() - 1];
         return logits;
     }
 
     /** One generated token at position last + 1; returns its logits. */
     public float[] decode(Sequence seq, int token) {
-        checkOpen();
+        checkSequence(seq);
         if (seq.lastPosition < 0) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "decode before prefill");
         }
+        tokenizer.checkId(token);
         int pos = seq.lastPosition + 1;
-        float[] logits = text.forward(text.embed(new int[] {token}), new int[] {pos}, seq.cache, null);
+        float[] logits = text.forward(text.embed(new int[] {token}), new int[] {pos}, seq.caches, null);
         seq.lastPosition = pos;
         return logits;
     }
 
-    private Tensor embed(SplicedInput in, float[] pixels) {
+    /** Text embeddings with the vision rows spliced in between boi and eoi, on every rank. */
+    private Tensor[] embed(SplicedInput in, float[] pixels) {
         int[] ids = in.ids();
         if (!in.hasImage()) {
             return text.embed(ids);
         }
         int b = in.boiIndex();
         int hidden = config.hiddenSize();
-        Tensor img = vision.forward(pixels);                               // (tokens + 2, hidden)
-        Tensor before = text.embed(java.util.Arrays.copyOfRange(ids, 0, b));
-        Tensor after = text.embed(java.util.Arrays.copyOfRange(ids, b + 3, ids.length));
-        Tensor x = Tensor.zeros(in.length(), hidden);
-        float[] xa = x.array();
-        System.arraycopy(before.array(), 0, xa, 0, b * hidden);
-        System.arraycopy(img.array(), 0, xa, b * hidden, img.array().length);
-        System.arraycopy(after.array(), 0, xa, b * hidden + img.array().length, after.array().length);
+        Tensor[] img = vision.forward(pixels);                                  // (tokens + 2, hidden)
+        Tensor[] before = text.embed(java.util.Arrays.copyOfRange(ids, 0, b));
+        Tensor[] after = text.embed(java.util.Arrays.copyOfRange(ids, b + 3, ids.length));
+        Tensor[] x = new Tensor[group.size()];
+        for (int r = 0; r < x.length; r++) {
+            x[r] = Tensor.zeros(in.length(), hidden);
+        }
+        group.launch("splice", "text", -1, r -> List.of(before[r], img[r], after[r]), (r, d) -> {
+            float[] xa = x[r].array();
+            float[] ia = img[r].array();
+            System.arraycopy(before[r].array(), 0, xa, 0, b * hidden);
+            System.arraycopy(ia, 0, xa, b * hidden, ia.length);
+            System.arraycopy(after[r].array(), 0, xa, b * hidden + ia.length, after[r].array().length);
+        });
         return x;
+    }
+
+    /** Replaces a failed device group with a fresh one over the same mapped weights. */
+    public synchronized void rebuild() {
+        checkOpen();
+        DeviceGroup old = group;
+        build();
+        old.close();
+    }
+
+    /** Per-card memory: weight bytes of each rank's slices (replicated tensors counted in full). */
+    public long[] weightBytesPerCard() {
+        long[] b = new long[group.size()];
+        for (int r = 0; r < b.length; r++) {
+            b[r] = group.device(r).weightBytes();
+        }
+        return b;
     }
 
     private void requireVision() {
         if (vision == null) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "this model has no vision tower (no vision_config)");
+        }
+    }
+
+    private void checkSequence(Sequence seq) {
+        checkOpen();
+        if (seq.owner != group) {
+            throw new EngineException(ErrorCode.BAD_REQUEST,
+                    "the sequence belongs to a device group that was rebuilt or closed; start a new one");
         }
     }
 
@@ -208,11 +274,11 @@ public final class Glm4vModel implements AutoCloseable {
         }
     }
 
-    /** Stops the card's threads, then unmaps the weights (reverse order of creation). Idempotent. */
+    /** Stops the cards, then unmaps the weights (reverse order of creation). Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            pool.close();
+            group.close();
             checkpoint.close();
         }
     }

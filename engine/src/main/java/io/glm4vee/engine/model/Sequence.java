@@ -1,21 +1,26 @@
 package io.glm4vee.engine.model;
 
-/** Mutable state of one sequence: its KV cache and the last position id used (HF semantics). */
+/**
+ * Mutable state of one sequence: each rank's KV cache (its own KV groups only) and the last
+ * position id used (HF semantics). Bound to the device group that created it.
+ */
 public final class Sequence {
-    final KvCache cache;
+    final KvCache[] caches;
+    final Object owner;
     int lastPosition = -1;
 
-    Sequence(KvCache cache) {
-        this.cache = cache;
+    Sequence(KvCache[] caches, Object owner) {
+        this.caches = caches;
+        this.owner = owner;
     }
 
     /** Rows in the KV cache (the spliced length, image rows included). */
     public int cachedTokens() {
-        return cache.length();
+        return caches[0].length();
     }
 
     public int capacity() {
-        return cache.capacity();
+        return caches[0].capacity();
     }
 
     public int lastPosition() {

@@ -12,6 +12,17 @@ final class Weights {
         this.checkpoint = checkpoint;
     }
 
+    /** Bytes the given views cover in their stored dtype (null entries count 0). */
+    static long bytes(Tensor... ts) {
+        long b = 0;
+        for (Tensor t : ts) {
+            if (t != null) {
+                b += t.numel() * t.dtype().byteSize();
+            }
+        }
+        return b;
+    }
+
     Tensor get(String name) {
         TensorInfo info = checkpoint.info(name);
         return Tensor.wrap(checkpoint.data(name), info.dtype(), info.shape());

@@ -1,0 +1,163 @@
+package io.glm4vee.engine.device;
+
+import io.glm4vee.engine.EngineException;
+import io.glm4vee.engine.ErrorCode;
+import io.glm4vee.engine.tensor.Tensor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+
+/**
+ * N cards and their communicator: one tensor-parallel group. The host launches every op on
+ * all ranks; ASYNC returns at once and reports a card's failure at the next synchronize,
+ * LAUNCH_BLOCKING waits for each op and raises at the op that failed. Any failure or timeout
+ * marks the group failed; it then refuses work until it is replaced (see Glm4vModel.rebuild).
+ */
+public final class DeviceGroup implements AutoCloseable {
+    /** The kernel of one op, per rank. */
+    @FunctionalInterface
+    public interface RankKernel {
+        void run(int rank, Device device);
+    }
+
+    private final List<Device> devices = new ArrayList<>();
+    private final CpuCommunicator comm;
+    private final ExecutionMode mode;
+    private final long timeoutNanos;
+    private final LayoutStats layout = new LayoutStats();
+    private final AtomicReference<String> failed = new AtomicReference<>();
+    private final AtomicReference<Device.DeviceFailure> firstFailure = new AtomicReference<>();
+    private volatile boolean reported;
+
+    private DeviceGroup(List<String> ids, int threadsPerCard, ExecutionMode mode, Duration timeout, FaultInjector faults) {
+        this.mode = mode;
+        this.timeoutNanos = timeout.toNanos();
+        this.comm = new CpuCommunicator(ids.toArray(String[]::new), timeout.toMillis());
+        for (int r = 0; r < ids.size(); r++) {
+            devices.add(new CpuDevice(ids.get(r), r, threadsPerCard, faults, this::onCardFailure));
+        }
+    }
+
+    /** A group of CPU cards, e.g. ids [cpu:0, cpu:1]. */
+    public static DeviceGroup cpu(List<String> ids, int threadsPerCard, ExecutionMode mode, Duration timeout,
+                                  FaultInjector faults) {
+        DeviceIds.check(ids);
+        if (threadsPerCard < 1) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "threads per card must be >= 1, got " + threadsPerCard);
+        }
+        return new DeviceGroup(ids, threadsPerCard, mode, timeout, faults == null ? FaultInjector.none() : faults);
+    }
+
+    private void onCardFailure(Device.DeviceFailure f) {
+        firstFailure.compareAndSet(null, f);
+        failed.compareAndSet(null, f.device() + " failed in " + f.op().where() + ": " + f.cause().getMessage());
+        comm.abort(f.device() + " failed");           // peers waiting in a collective stop now, not at their timeout
+    }
+
+    public int size() {
+        return devices.size();
+    }
+
+    public Device device(int rank) {
+        return devices.get(rank);
+    }
+
+    public List<Device> devices() {
+        return List.copyOf(devices);
+    }
+
+    public Communicator comm() {
+        return comm;
+    }
+
+    public ExecutionMode mode() {
+        return mode;
+    }
+
+    public LayoutStats layout() {
+        return layout;
+    }
+
+    public boolean isFailed() {
+        return failed.get() != null;
+    }
+
+    /** Why the group failed, or null. */
+    public String failure() {
+        return failed.get();
+    }
+
+    /**
+     * Launches one op on every rank. operands(rank) lists the tensors the error message
+     * describes; it is evaluated only after a failure.
+     */
+    public void launch(String name, String part, int layer, IntFunction<List<Tensor>> operands, RankKernel kernel) {
+        checkUsable();
+        for (Device d : devices) {
+            int r = d.rank();
+            d.launch(new Op(name, part, layer, () -> operands == null ? List.of() : operands.apply(r),
+                    () -> kernel.run(r, d)));
+        }
+        if (mode == ExecutionMode.LAUNCH_BLOCKING) {
+            waitAll("launch of " + name);
+            Device.DeviceFailure f = firstFailure.get();
+            if (f != null) {
+                reported = true;
+                throw new EngineException(ErrorCode.DEVICE_FAILED, "op " + f.op().where() + " failed on " + f.device()
+                        + ": " + f.cause().getMessage() + " [" + f.op().describeOperands() + "]", f.cause());
+            }
+        }
+    }
+
+    /** Waits for every card; reports an asynchronous failure with a hint to use launch-blocking. */
+    public void synchronize(String syncPoint) {
+        checkUsable();
+        waitAll(syncPoint);
+        Device.DeviceFailure f = firstFailure.get();
+        if (f != null) {
+            reported = true;
+            throw new EngineException(ErrorCode.DEVICE_FAILED, "asynchronous error on " + f.device() + ", detected at "
+                    + syncPoint + ": " + f.cause().getMessage() + ". The op that failed is not pinned in asynchronous "
+                    + "mode: rerun with --launch-blocking (GLM4V_LAUNCH_BLOCKING=1 or ASCEND_LAUNCH_BLOCKING=1) to "
+                    + "stop at it", f.cause());
+        }
+    }
+
+    private void waitAll(String what) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Device d : devices) {
+            try {
+                d.synchronize(deadline);
+            } catch (Device.DeviceTimeoutException e) {
+                String msg = "timed out after " + timeoutNanos / 1_000_000 + " ms at " + what + ": " + e.getMessage();
+                failed.compareAndSet(null, msg);
+                reported = true;
+                comm.abort(msg);
+                throw new EngineException(ErrorCode.DEVICE_TIMEOUT, msg + "; the device group is marked failed and "
+                        + "must be rebuilt");
+            }
+        }
+    }
+
+    /**
+     * Before a failure has been reported to the host (asynchronous mode), launches are still
+     * queued and skipped by the failed card; after it, the group refuses all work.
+     */
+    private void checkUsable() {
+        if (reported) {
+            throw new EngineException(ErrorCode.DEVICE_FAILED, "the device group has failed (" + failed.get()
+                    + "); rebuild it");
+        }
+    }
+
+    @Override
+    public void close() {
+        comm.abort("group closed");
+        for (int i = devices.size() - 1; i >= 0; i--) {
+            devices.get(i).close();
+        }
+    }
+}
