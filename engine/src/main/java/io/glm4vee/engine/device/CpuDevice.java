@@ -114,6 +114,13 @@ public final class CpuDevice implements Device {
     }
 
     @Override
+    public long pending() {
+        synchronized (done) {
+            return launched - completed;
+        }
+    }
+
+    @Override
     public Op current() {
         return current;
     }

@@ -31,6 +31,9 @@ public interface Device extends AutoCloseable {
     /** The op running now, or null. */
     Op current();
 
+    /** Ops launched but not finished yet. */
+    long pending();
+
     long weightBytes();
 
     void addWeightBytes(long bytes);

@@ -95,10 +95,16 @@ public final class DeviceGroup implements AutoCloseable {
      * describes; it is evaluated only after a failure.
      */
     public void launch(String name, String part, int layer, IntFunction<List<Tensor>> operands, RankKernel kernel) {
+        launch(name, "", part, layer, operands, kernel);
+    }
+
+    /** Like the other launch; detail names what the op works on (a weight), for messages. */
+    public void launch(String name, String detail, String part, int layer, IntFunction<List<Tensor>> operands,
+                       RankKernel kernel) {
         checkUsable();
         for (Device d : devices) {
             int r = d.rank();
-            d.launch(new Op(name, part, layer, () -> operands == null ? List.of() : operands.apply(r),
+            d.launch(new Op(name, detail, part, layer, () -> operands == null ? List.of() : operands.apply(r),
                     () -> kernel.run(r, d)));
         }
         if (mode == ExecutionMode.LAUNCH_BLOCKING) {
@@ -132,7 +138,7 @@ public final class DeviceGroup implements AutoCloseable {
             try {
                 d.synchronize(deadline);
             } catch (Device.DeviceTimeoutException e) {
-                String msg = "timed out after " + timeoutNanos / 1_000_000 + " ms at " + what + ": " + e.getMessage();
+                String msg = "timed out after " + timeoutNanos / 1_000_000 + " ms at " + what + ": " + unfinished();
                 failed.compareAndSet(null, msg);
                 reported = true;
                 comm.abort(msg);
@@ -146,6 +152,20 @@ public final class DeviceGroup implements AutoCloseable {
      * Before a failure has been reported to the host (asynchronous mode), launches are still
      * queued and skipped by the failed card; after it, the group refuses all work.
      */
+    /** "cpu:0 did not finish 13 queued op(s), running matmul_allreduce ...; cpu:1 did not finish ..." */
+    private String unfinished() {
+        StringBuilder sb = new StringBuilder();
+        for (Device d : devices) {
+            long p = d.pending();
+            if (p > 0) {
+                Op op = d.current();
+                sb.append(sb.isEmpty() ? "" : "; ").append(d.id()).append(" did not finish ").append(p)
+                        .append(" queued op(s)").append(op == null ? "" : ", stuck in " + op.where());
+            }
+        }
+        return sb.toString();
+    }
+
     private void checkUsable() {
         if (reported) {
             throw new EngineException(ErrorCode.DEVICE_FAILED, "the device group has failed (" + failed.get()

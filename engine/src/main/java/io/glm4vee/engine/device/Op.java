@@ -10,14 +10,17 @@ import java.util.function.Supplier;
  * the layer it belongs to (-1 outside layers), the operands (described in error messages) and
  * the kernel itself.
  *
- * @param layer    text layer index, or vision layer index with {@code vision} set, or -1
+ * @param detail   what the op works on, e.g. the weight of a fused matmul (may be empty)
+ * @param part     "text" or "vision"
+ * @param layer    layer index within the part, or -1
  * @param operands evaluated only when an error must be described
  */
-public record Op(String name, String part, int layer, Supplier<List<Tensor>> operands, Runnable kernel) {
+public record Op(String name, String detail, String part, int layer, Supplier<List<Tensor>> operands, Runnable kernel) {
 
-    /** "matmul_allreduce (text layer 3)" */
+    /** "matmul_allreduce self_attention.dense (text layer 3)" */
     public String where() {
-        return name + (layer >= 0 ? " (" + part + " layer " + layer + ")" : part.isEmpty() ? "" : " (" + part + ")");
+        String what = detail == null || detail.isEmpty() ? name : name + " " + detail;
+        return what + (layer >= 0 ? " (" + part + " layer " + layer + ")" : " (" + part + ")");
     }
 
     /** Shapes, strides and dtypes of the operands, for error messages. */

@@ -135,7 +135,7 @@ public final class Linear {
                 ae = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FS, xe, j), ae);
                 ad = v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(FS, xd, j), ad);
             }
-            float sum = ae.add(ad).reduceLanes(VectorOperators.ADD);
+            float sum = sumLanes(ae.add(ad));
             for (; j < pairs; j++) {
                 sum += xe[j] * DType.bf16ToFloat(seg.get(I16, base + 4L * j))
                         + xd[j] * DType.bf16ToFloat(seg.get(I16, base + 4L * j + 2));
@@ -177,10 +177,10 @@ public final class Linear {
             e3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xev, e3);
             d3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xdv, d3);
         }
-        float s0 = e0.add(d0).reduceLanes(VectorOperators.ADD);
-        float s1 = e1.add(d1).reduceLanes(VectorOperators.ADD);
-        float s2 = e2.add(d2).reduceLanes(VectorOperators.ADD);
-        float s3 = e3.add(d3).reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(e0.add(d0));
+        float s1 = sumLanes(e1.add(d1));
+        float s2 = sumLanes(e2.add(d2));
+        float s3 = sumLanes(e3.add(d3));
         for (; j < pairs; j++) {
             long o = base + 4L * j;
             s0 += xe[j] * DType.bf16ToFloat(seg.get(I16, o)) + xd[j] * DType.bf16ToFloat(seg.get(I16, o + 2));
@@ -212,8 +212,8 @@ public final class Linear {
             a2 = FloatVector.fromMemorySegment(FS, seg, o + 2 * step, LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(FS, seg, o + 3 * step, LE).fma(xv, a3);
         }
-        float d0 = a0.reduceLanes(VectorOperators.ADD), d1 = a1.reduceLanes(VectorOperators.ADD);
-        float d2 = a2.reduceLanes(VectorOperators.ADD), d3 = a3.reduceLanes(VectorOperators.ADD);
+        float d0 = sumLanes(a0), d1 = sumLanes(a1);
+        float d2 = sumLanes(a2), d3 = sumLanes(a3);
         for (; i < k; i++) {
             float xv = xa[xo + i];
             long o = base + 4L * i;
@@ -309,8 +309,8 @@ public final class Linear {
             a2 = FloatVector.fromArray(FS, t, to + 2 * k + i).fma(xv, a2);
             a3 = FloatVector.fromArray(FS, t, to + 3 * k + i).fma(xv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0), s1 = sumLanes(a1);
+        float s2 = sumLanes(a2), s3 = sumLanes(a3);
         for (; i < k; i++) {
             float xv = xa[xo + i];
             s0 += xv * t[to + i];
@@ -324,6 +324,20 @@ public final class Linear {
         out[oo + 3] = s3;
     }
 
+    /**
+     * Sum of the lanes in lane order. FloatVector.reduceLanes(ADD) may add in another order
+     * once the JIT intrinsifies it, so the same input could give different bits before and
+     * after warm-up; this order never changes, which keeps runs (and execution modes) bit-identical.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float f : lanes) {
+            s += f;
+        }
+        return s;
+    }
+
     /** Vectorised dot product of a[ao..ao+k) and b[bo..bo+k). */
     public static float dot(float[] a, int ao, float[] b, int bo, int k) {
         FloatVector acc = FloatVector.zero(FS);
@@ -332,7 +346,7 @@ public final class Linear {
         for (; i < upper; i += L) {
             acc = FloatVector.fromArray(FS, a, ao + i).fma(FloatVector.fromArray(FS, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < k; i++) {
             s += a[ao + i] * b[bo + i];
         }

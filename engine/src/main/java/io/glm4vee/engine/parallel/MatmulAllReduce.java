@@ -31,7 +31,8 @@ public final class MatmulAllReduce {
     }
 
     /**
-     * @param x    per rank (tokens, K_r), any layout
+     * @param x    per rank (tokens, K_r), any layout; or (tokens, heads, head_dim) whose last two
+     *             dims flatten to K_r (an attention output), any layout
      * @param w    per rank (out, K_r) weight slice, packed rows
      * @param bias (out) or null, added on rank 0
      * @param y    per rank (tokens, out) contiguous f32
@@ -42,11 +43,14 @@ public final class MatmulAllReduce {
         Tensor[] x = xs.clone();
         Tensor[] w = ws.clone();
         Tensor[] y = ys.clone();
-        group.launch(OP, part + " " + weightName, layer, r -> Arrays.asList(x[r], w[r], y[r]), (r, d) -> {
+        group.launch(OP, weightName, part, layer, r -> Arrays.asList(x[r], w[r], y[r]), (r, d) -> {
             Tensor in = x[r];
             if (!isFusedLayout(in)) {
                 group.layout().recordCopy(OP + " " + weightName + " on " + d.id() + ": " + in.describe());
                 in = in.copyToF32();
+            }
+            if (in.rank() == 3) {
+                in = in.view(in.dim(0), in.dim(1) * in.dim(2));
             }
             Tensor out = y[r];
             Check.heapF32Contiguous(out, OP + " output");
