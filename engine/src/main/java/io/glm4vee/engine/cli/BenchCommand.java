@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -44,8 +45,16 @@ final class BenchCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        requireAtLeast("--prompt-tokens", promptTokens, 1);
+        requireAtLeast("--decode-tokens", decodeTokens, 1);
+        requireAtLeast("--warmup", warmup, 0);
         try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(), new ProgressBar(err, "paging in weights"))) {
             ModelStats stats = ModelStats.of(model.config(), model.checkpoint());
+            int seqLength = model.config().seqLength();
+            if ((long) promptTokens + warmup + decodeTokens > seqLength) {
+                throw new ParameterException(spec.commandLine(), "--prompt-tokens " + promptTokens + " + --warmup "
+                        + warmup + " + --decode-tokens " + decodeTokens + " exceed the model's seq_length " + seqLength);
+            }
             int ordinary = model.tokenizer().ordinaryCount();
             int[] ids = new int[promptTokens];
             for (int i = 0; i < ids.length; i++) {
@@ -97,6 +106,12 @@ final class BenchCommand implements Runnable {
         } catch (IOException e) {
             throw new io.glm4vee.engine.EngineException(io.glm4vee.engine.ErrorCode.BAD_REQUEST,
                     "cannot write " + json + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void requireAtLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= " + min + ", got " + value);
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.glm4vee.engine.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import io.glm4vee.engine.device.DeviceIds;
 import io.glm4vee.engine.device.DeviceOptions;
@@ -13,6 +16,10 @@ import java.util.List;
 
 /** Options shared by the commands that load a model. */
 final class CommonOptions {
+    /** The command this mixin is part of, so an error's usage hint names it. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--model", paramLabel = "DIR",
             description = "checkpoint directory (default: the demo model, models/glm4v-shapes-demo)")
     Path model;
@@ -73,8 +80,7 @@ final class CommonOptions {
     int threadCount() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--threads must be >= 1, got " + n);
+            throw new ParameterException(command.commandLine(), "--threads must be >= 1, got " + n);
         }
         return n;
     }

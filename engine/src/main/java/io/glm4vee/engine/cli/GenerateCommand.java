@@ -1,9 +1,12 @@
 package io.glm4vee.engine.cli;
 
+import io.glm4vee.engine.EngineException;
+import io.glm4vee.engine.ErrorCode;
 import io.glm4vee.engine.generate.GenerationRequest;
 import io.glm4vee.engine.generate.GenerationResult;
 import io.glm4vee.engine.generate.Generator;
 import io.glm4vee.engine.image.ImageDecoder;
+import io.glm4vee.engine.image.RgbImage;
 import io.glm4vee.engine.model.GenerationDefaults;
 import io.glm4vee.engine.model.Glm4vModel;
 import io.glm4vee.engine.sampling.SamplingParams;
@@ -16,6 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -59,7 +63,7 @@ final class GenerateCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        var decoded = image == null ? null : new ImageDecoder().decode(image);
+        RgbImage decoded = image == null ? null : decodeImage();
         try (Glm4vModel model = Glm4vModel.load(common.modelDir(), common.deviceOptions(),
                 new ProgressBar(err, "loading weights"))) {
             SamplingParams sampling = sampling(model.generationDefaults());
@@ -76,6 +80,18 @@ final class GenerateCommand implements Runnable {
                 err.printf("%d prompt tokens, %d generated, finish_reason %s%n", res.promptTokens(),
                         res.completionTokens(), res.finishReason().wireName());
             }
+        }
+    }
+
+    /** The decoder's messages describe the bytes; the user needs to know which file they came from. */
+    private RgbImage decodeImage() {
+        if (!Files.isRegularFile(image)) {
+            throw new EngineException(ErrorCode.BAD_IMAGE, "image file " + image + " does not exist");
+        }
+        try {
+            return new ImageDecoder().decode(image);
+        } catch (EngineException e) {
+            throw new EngineException(e.code(), "image " + image + ": " + e.getMessage(), e);
         }
     }
 

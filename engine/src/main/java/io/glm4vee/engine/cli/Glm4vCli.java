@@ -3,6 +3,9 @@ package io.glm4vee.engine.cli;
 import io.glm4vee.engine.EngineException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 
@@ -12,10 +15,13 @@ import java.io.PrintWriter;
         subcommands = {GenerateCommand.class, EvalCommand.class, InfoCommand.class, SynthCommand.class,
                 BenchCommand.class})
 public final class Glm4vCli implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.err);
+        throw new ParameterException(spec.commandLine(),
+                "missing command: one of generate, eval, info, synth, bench (see glm4v --help)");
     }
 
     public static void main(String[] args) {
@@ -33,19 +39,24 @@ public final class Glm4vCli implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof EngineException ee) {
-                err.println("error: " + ee.getMessage() + " [" + ee.code() + "]");
+                err.println("error: " + oneLine(ee.getMessage()) + " [" + ee.code() + "]");
             } else {
-                err.println("error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+                err.println("error: " + oneLine(ex.toString()) + (debug ? "" : " (run with --debug for the stack trace)"));
             }
             err.flush();
             return 1;
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + oneLine(ex.getMessage()));
             err.println("usage: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             err.flush();
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** Messages from parsers (Jackson's "at [Source: ...]") span lines; the error stays one line. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

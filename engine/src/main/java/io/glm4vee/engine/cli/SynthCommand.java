@@ -1,6 +1,7 @@
 package io.glm4vee.engine.cli;
 
 import io.glm4vee.engine.tensor.DType;
+import io.glm4vee.engine.weights.CheckpointSpec;
 import io.glm4vee.engine.weights.SynthOptions;
 import io.glm4vee.engine.weights.SyntheticCheckpoint;
 import picocli.CommandLine.Command;
@@ -64,8 +65,8 @@ final class SynthCommand implements Runnable {
         long t0 = System.nanoTime();
         SyntheticCheckpoint.Result r = SyntheticCheckpoint.write(out, o);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d tensors, %,d parameters, %s of weights in %d file(s), %.1f s%n",
-                r.dir(), r.tensorCount(), r.parameterCount(), Units.bytes(r.dataBytes()), r.files().size(),
-                (System.nanoTime() - t0) / 1e9);
+                r.dir(), r.tensorCount(), CheckpointSpec.of(r.config()).parameterCount(),   // as info counts: no inv_freq
+                Units.bytes(r.dataBytes()), r.files().size(), (System.nanoTime() - t0) / 1e9);
     }
 
     private static int or(Integer v, int fallback) {

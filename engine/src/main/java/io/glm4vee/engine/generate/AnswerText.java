@@ -51,7 +51,8 @@ final class AnswerText {
             stable = nl < 0 || decodedSoFar.substring(0, nl).isBlank() ? answer.stripTrailing() : answer;
         } else {
             stable = answer.stripTrailing();
-            stable = stable.substring(0, stable.length() - heldForStop(stable));
+            // whitespace before a held stop prefix ("A red" held as "A ") may still be trailing
+            stable = stable.substring(0, stable.length() - heldForStop(stable)).stripTrailing();
         }
         if (!stable.startsWith(emitted)) {
             // cannot happen with the hold-back rules above; keep the stream consistent anyway

@@ -209,6 +209,10 @@ public final class Tensor {
     }
 
     public Tensor transpose(int d0, int d1) {
+        if (d0 < 0 || d0 >= shape.length || d1 < 0 || d1 >= shape.length) {
+            throw new EngineException(ErrorCode.SHAPE_MISMATCH, "transpose(" + d0 + ", " + d1
+                    + ") needs dimensions in [0, " + shape.length + "), got " + describe());
+        }
         int[] perm = new int[shape.length];
         for (int i = 0; i < perm.length; i++) {
             perm[i] = i;
@@ -243,6 +247,10 @@ public final class Tensor {
      * on any strides: a column slice of a fused QKV output becomes (tokens, heads, head_dim).
      */
     public Tensor unflatten(int dim, long... sizes) {
+        if (dim < 0 || dim >= shape.length) {
+            throw new EngineException(ErrorCode.SHAPE_MISMATCH, "unflatten(" + dim + ", "
+                    + Arrays.toString(sizes) + ") needs a dimension in [0, " + shape.length + "), got " + describe());
+        }
         long prod = checkedNumel(sizes);
         if (prod != shape[dim]) {
             throw new EngineException(ErrorCode.SHAPE_MISMATCH, "unflatten(" + dim + ", "
