@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -330,12 +331,26 @@ public final class Linear {
      * after warm-up; this order never changes, which keeps runs (and execution modes) bit-identical.
      */
     static float sumLanes(FloatVector v) {
-        float[] lanes = v.toArray();
-        float s = 0f;
-        for (float f : lanes) {
-            s += f;
+        // fixed pairwise tree: lane i += lane i + half, halving each step (element-wise adds only)
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
         }
-        return s;
+        return v.lane(0);
+    }
+
+    /** For each halving step, the shuffle that brings lane i + half to lane i. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] f = new VectorShuffle[steps];
+        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
+            int h = half;
+            f[s] = VectorShuffle.fromOp(FS, i -> (i + h) % L);
+        }
+        return f;
     }
 
     /** Vectorised dot product of a[ao..ao+k) and b[bo..bo+k). */
