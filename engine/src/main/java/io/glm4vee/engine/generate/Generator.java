@@ -24,6 +24,16 @@ public final class Generator {
     }
 
     public GenerationResult generate(GenerationRequest req, TokenListener listener, CancellationToken cancel) {
+        return generate(req, listener, cancel, null);
+    }
+
+    /**
+     * Like the other generate, on a given sequence (a chat session's): a prompt that starts
+     * with the ids the sequence already holds reuses their KV cache. With null, a new
+     * sequence sized for this request is used.
+     */
+    public GenerationResult generate(GenerationRequest req, TokenListener listener, CancellationToken cancel,
+                                     Sequence session) {
         ModelConfig cfg = model.config();
         GlmTokenizer tok = model.tokenizer();
         listener = listener == null ? TokenListener.NONE : listener;
@@ -40,7 +50,7 @@ public final class Generator {
         }
         int maxNew = Math.min(req.maxTokens(), positionsLeft);
         int[] stops = stopIds(cfg.eosTokenIds(), req.stopIds());
-        Sequence seq = model.newSequence(in.length() + maxNew);
+        Sequence seq = session != null ? session : model.newSequence(in.length() + maxNew);
         if (cancel != null && cancel.isCancelled()) {
             return new GenerationResult("", new int[0], FinishReason.CANCELLED, ids.length, 0, 0, 0);
         }

@@ -178,25 +178,82 @@ public final class Glm4vModel implements AutoCloseable {
                 hasImage ? config.vision().imageTokens() : 0, hasImage);
     }
 
-    /** Runs the prompt (with its image, or null) and returns the last position's logits. */
+    /**
+     * Runs the prompt (with its image, or null) and returns the last position's logits. When
+     * the sequence already holds a prefix of these ids (and the same image), only the rest is
+     * computed; a differing tail is forgotten first.
+     */
     public float[] prefill(Sequence seq, int[] ids, float[] pixels, ForwardObserver observer) {
         checkSequence(seq);
-        SplicedInput in = splice(ids, pixels != null);
-        if (seq.cachedTokens() + in.length() > seq.capacity()) {
-            throw new EngineException(ErrorCode.PROMPT_TOO_LONG, "the prompt needs " + in.length()
-                    + " cache rows, the sequence has " + (seq.capacity() - seq.cachedTokens()) + " left");
+        if (ids.length == 0) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "the prompt is empty");
         }
         for (int id : ids) {
             tokenizer.checkId(id);
         }
-        Tensor[] x = embed(in, pixels);
+        splice(ids, pixels != null);                       // validates the image triple for the whole prompt
+        int keep = reusable(seq, ids, pixels);
+        if (keep < seq.consumedCount()) {
+            truncate(seq, keep);
+        }
+        int[] rest = java.util.Arrays.copyOfRange(ids, keep, ids.length);
+        boolean restHasImage = pixels != null && seq.boiIndex < 0;
+        SplicedInput in = splice(rest, restHasImage);
+        if (seq.cachedTokens() + in.length() > seq.capacity()) {
+            throw new EngineException(ErrorCode.PROMPT_TOO_LONG, "the prompt needs " + (seq.cachedTokens() + in.length())
+                    + " cache rows, the sequence holds at most " + seq.capacity());
+        }
+        int[] positions = in.positions().clone();
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] += keep;                          // positions count original ids
+        }
+        Tensor[] x = embed(in, restHasImage ? pixels : null);
         if (observer != null) {
             group.synchronize("input embeddings");
             observer.inputEmbeddings(x[0]);
         }
-        float[] logits = text.forward(x, in.positions(), seq.caches, observer);
-        seq.lastPosition = in.positions()[in.length() - 1];
+        float[] logits = text.forward(x, positions, seq.caches, observer);
+        if (restHasImage) {
+            seq.boiIndex = keep + in.boiIndex();
+            seq.imageRows = in.imageTokens();
+            seq.pixels = pixels;
+        }
+        seq.consumed(rest);
+        seq.lastPosition = positions[positions.length - 1];
         return logits;
+    }
+
+    /** How many leading ids the sequence can keep: same ids, same image, at least one id left to run. */
+    private static int reusable(Sequence seq, int[] ids, float[] pixels) {
+        int n = Math.min(seq.consumedCount(), ids.length - 1);
+        int k = 0;
+        while (k < n && seq.id(k) == ids[k]) {
+            k++;
+        }
+        if (seq.boiIndex >= 0 && k > seq.boiIndex) {
+            boolean sameImage = pixels != null && java.util.Arrays.equals(pixels, seq.pixels);
+            if (!sameImage || k < seq.boiIndex + 3) {
+                k = seq.boiIndex;                          // never keep half an image, or another image
+            }
+        }
+        return k;
+    }
+
+    /** Forgets everything after the first n consumed ids (a rolled-back turn); n must be <= what it holds. */
+    public void truncate(Sequence seq, int n) {
+        checkSequence(seq);
+        if (n < 0 || n > seq.consumedCount()) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "cannot keep " + n + " of " + seq.consumedCount() + " ids");
+        }
+        if (seq.boiIndex >= 0 && n > seq.boiIndex && n < seq.boiIndex + 3) {
+            n = seq.boiIndex;
+        }
+        int rows = seq.rowsFor(n);
+        for (KvCache c : seq.caches) {
+            c.truncate(rows);
+        }
+        seq.forget(n);
+        seq.lastPosition = n - 1;                          // the last kept id's position is its index
     }
 
     /** One generated token at position last + 1; returns its logits. */
@@ -208,6 +265,7 @@ public final class Glm4vModel implements AutoCloseable {
         tokenizer.checkId(token);
         int pos = seq.lastPosition + 1;
         float[] logits = text.forward(text.embed(new int[] {token}), new int[] {pos}, seq.caches, null);
+        seq.consumed(new int[] {token});
         seq.lastPosition = pos;
         return logits;
     }

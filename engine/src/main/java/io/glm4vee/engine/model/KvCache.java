@@ -6,14 +6,16 @@ import io.glm4vee.engine.tensor.Tensor;
 
 /**
  * Per-sequence key/value cache of one rank: rotated keys and raw values for every layer,
- * (tokens, groups, head_dim) each. Capacity is fixed at creation, checked before allocating.
+ * (tokens, groups, head_dim) each. The capacity (a bound checked before anything is
+ * allocated) is the most rows it may hold; storage starts small and doubles as rows arrive.
  */
 public final class KvCache {
     private final int groups;
     private final int headDim;
     private final int capacity;
-    private final float[][] keys;   // (layer) -> (capacity, groups, headDim)
-    private final float[][] values; // (layer) -> (capacity, groups, headDim)
+    private final float[][] keys;   // (layer) -> (allocated rows, groups, headDim)
+    private final float[][] values; // (layer) -> (allocated rows, groups, headDim)
+    private int allocated;          // rows the arrays hold now
     private int length;
 
     public KvCache(int layers, int groups, int headDim, int capacity) {
@@ -27,10 +29,36 @@ public final class KvCache {
         this.capacity = capacity;
         this.keys = new float[layers][];
         this.values = new float[layers][];
+        this.allocated = Math.min(capacity, 64);
         for (int l = 0; l < layers; l++) {
-            keys[l] = new float[(int) perLayer];
-            values[l] = new float[(int) perLayer];
+            keys[l] = new float[allocated * groups * headDim];
+            values[l] = new float[allocated * groups * headDim];
         }
+    }
+
+    private void ensureRows(int rows) {
+        if (rows <= allocated) {
+            return;
+        }
+        int n = Math.min(capacity, Math.max(rows, allocated * 2));
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = java.util.Arrays.copyOf(keys[l], n * groups * headDim);
+            values[l] = java.util.Arrays.copyOf(values[l], n * groups * headDim);
+        }
+        allocated = n;
+    }
+
+    /** Forgets every row from {@code rows} on (a rolled-back turn). */
+    public void truncate(int rows) {
+        if (rows < 0 || rows > length) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "cannot truncate a KV cache of " + length + " rows to " + rows);
+        }
+        length = rows;
+    }
+
+    /** Bytes the cache holds now. */
+    public long allocatedBytes() {
+        return 2L * keys.length * allocated * groups * headDim * Float.BYTES;
     }
 
     /** Bytes one cache of this shape takes: used to plan memory before allocating. */
@@ -53,6 +81,7 @@ public final class KvCache {
             throw new EngineException(ErrorCode.PROMPT_TOO_LONG,
                     "KV cache full: " + length + " + " + s + " tokens > capacity " + capacity);
         }
+        ensureRows(length + s);
         copyRows(k, keys[layer], length);
         copyRows(v, values[layer], length);
         if (lastLayer) {
@@ -74,11 +103,11 @@ public final class KvCache {
 
     /** Keys of layer l for the first {@code tokens} positions, (tokens, groups, headDim). */
     public Tensor keys(int layer, int tokens) {
-        return Tensor.of(keys[layer], capacity, groups, headDim).narrow(0, 0, tokens);
+        return Tensor.of(keys[layer], allocated, groups, headDim).narrow(0, 0, tokens);
     }
 
     public Tensor values(int layer, int tokens) {
-        return Tensor.of(values[layer], capacity, groups, headDim).narrow(0, 0, tokens);
+        return Tensor.of(values[layer], allocated, groups, headDim).narrow(0, 0, tokens);
     }
 
     public void reset() {
