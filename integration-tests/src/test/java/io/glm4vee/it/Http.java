@@ -42,6 +42,16 @@ public final class Http {
         }
     }
 
+    /** Any request; contentType null sends no Content-Type header (and the body must then be empty). */
+    public Reply send(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.method(method, body == null || body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

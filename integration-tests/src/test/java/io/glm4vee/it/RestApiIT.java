@@ -96,33 +96,40 @@ public class RestApiIT {
     }
 
     /**
-     * Replays web-api/src/test/resources/bad-requests.json against the real server: each request must
-     * get its documented status and problem code, and the server must answer normally afterwards.
+     * Replays web-api/src/test/resources/bad-requests.json (format: bad-requests.md there) against the real
+     * server: each request must get its documented status and problem code, and after each one a good
+     * request must still be answered.
      */
     @Test
     void badRequestCorpus() throws IOException {
         Path file = ItEnv.repo().resolve("web-api/src/test/resources/bad-requests.json");
-        JsonNode corpus = Http.JSON.readTree(Files.readString(file));
-        JsonNode cases = corpus.isArray() ? corpus : corpus.path("requests");
+        JsonNode cases = Http.JSON.readTree(Files.readString(file));
         assertTrue(cases.size() >= 20, "the corpus has at least 20 requests, " + file + " has " + cases.size());
         List<String> wrong = new ArrayList<>();
         for (JsonNode c : cases) {
             String name = c.path("name").asText();
-            String path = c.path("path").asText("/api/v1/chat");
-            String type = c.path("content_type").asText("application/json");
-            JsonNode body = c.path("body");
-            Http.Reply r = body.isTextual() ? http.post(path, type, body.asText())
-                    : http.post(path, type, body.toString());
+            String body = c.path("body").asText("");
+            if (c.has("repeat")) {
+                body = body.replace("{{REPEAT}}", c.path("repeat_text").asText().repeat(c.path("repeat").asInt()));
+            }
+            String type = c.path("content_type").isNull() || c.path("content_type").isMissingNode() ? null
+                    : c.path("content_type").asText();
+            Http.Reply r = http.send(c.path("method").asText("POST"), c.path("path").asText("/api/v1/chat"), type,
+                    body);
             int status = c.path("status").asInt();
             String code = c.path("code").asText();
             String got = r.status() + " " + (r.json() == null ? "-" : r.json().path("code").asText());
             if (r.status() != status || !r.isProblem() || !code.equals(r.json().path("code").asText())) {
                 wrong.add(name + ": expected " + status + " " + code + ", got " + got + " (" + r.contentType() + ")");
             }
+            Http.Reply good = http.chat("Hello", null);
+            if (good.status() != 200 || !Examples.GREETING.equals(good.text())) {
+                wrong.add(name + ": the next good request got " + good);
+            }
         }
-        assertEquals(List.of(), wrong, wrong.size() + " of " + cases.size() + " bad requests got the wrong answer");
+        assertEquals(List.of(), wrong, wrong.size() + " of " + cases.size() + " bad requests went wrong");
         Http.Reply after = http.chat("What is in the picture?", ItEnv.read(ItEnv.example("red_circle.png")));
-        assertEquals(Examples.RED_CIRCLE, after.text(), "the server still answers after the corpus");
+        assertEquals(Examples.RED_CIRCLE, after.text(), "the server still answers pictures after the corpus");
     }
 
     private static void assertProblem(Http.Reply r, int status) {
