@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * InferenceService as other modules of the application use it: injected with @EJB into a module of the
@@ -85,12 +84,30 @@ public class EjbInjectionIT {
 
     @Test
     @RunAsClient
-    void sampleAppInjectsTheServiceWithEjb() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String q = URLEncoder.encode("Who are you?", StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(ItEnv.baseUri().resolve("/sample/ask?q=" + q))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.body().contains(Examples.GREETING), r.body());
+    void sampleAppInjectsTheLocalViewWithEjb() throws Exception {
+        assertEquals(Examples.GREETING, sample("/sample/ask?q=" + encode("Who are you?")));
+        assertEquals(Examples.RED_CIRCLE, sample("/sample/ask?image=red_circle"));
+        assertEquals(Examples.RED_CIRCLE, sample("/sample/ask?image=red_circle&mode=async"));
+        assertEquals(Examples.RED_CIRCLE, sample("/sample/ask?image=red_circle&mode=stream"));
+    }
+
+    /** The remote view over IIOP (loopback, see server.xml), injected with @EJB and looked up in JNDI. */
+    @Test
+    @RunAsClient
+    void sampleAppUsesTheRemoteView() throws Exception {
+        assertEquals(Examples.GREETING, sample("/sample/ask-remote?q=" + encode("Who are you?")));
+        assertEquals(Examples.RED_CIRCLE, sample("/sample/ask-remote?image=red_circle&via=jndi"));
+    }
+
+    private static String sample(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(ItEnv.baseUri().resolve(pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), pathAndQuery + ": " + r.body());
+        return r.body().strip();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
