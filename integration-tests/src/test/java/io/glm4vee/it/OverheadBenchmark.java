@@ -68,7 +68,8 @@ public class OverheadBenchmark {
 
     @Deployment
     public static EnterpriseArchive deployment() {
-        EnterpriseArchive ear = Deployments.applicationWithProbe(OverheadBenchmark.class, Examples.class);
+        EnterpriseArchive ear = Deployments.applicationWithProbe(OverheadBenchmark.class, Examples.class,
+                KeepAliveHttp.class, KeepAliveHttp.Response.class);
         // what the in-container half needs to know: where REST listens, where the report goes
         String settings = "port=" + ItEnv.baseUri().getPort() + "\nreport=" + report() + "\nmodel="
                 + ItEnv.repo().resolve("models/glm4v-shapes-demo") + "\n";
@@ -96,12 +97,15 @@ public class OverheadBenchmark {
         byte[] png = Examples.image("red_circle.png");
         String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\",\"image\":\""
                 + Base64.getEncoder().encodeToString(png) + "\"}]}";
-        URI chat = URI.create("http://127.0.0.1:" + settings.getProperty("port") + "/api/v1/chat");
+        int port = Integer.parseInt(settings.getProperty("port"));
+        URI chat = URI.create("http://127.0.0.1:" + port + "/api/v1/chat");
         HttpClient http = HttpClient.newHttpClient();
+        byte[] jsonBytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ChatRequest request = new ChatRequest("bench", List.of(new ChatMessage("user", PROMPT, true)), png, null,
                 null, null, null, null, null, null);
 
-        try (Glm4vModel model = Glm4vModel.load(Path.of(settings.getProperty("model")), DeviceOptions.cpu(2, 1),
+        try (KeepAliveHttp lean = new KeepAliveHttp("127.0.0.1", port);
+             Glm4vModel model = Glm4vModel.load(Path.of(settings.getProperty("model")), DeviceOptions.cpu(2, 1),
                 LoadProgress.NONE)) {
             Generator generator = new Generator(model);
             ImageDecoder decoder = new ImageDecoder();
@@ -120,6 +124,12 @@ public class OverheadBenchmark {
                 }
             });
             LongSupplier ejb = timed(() -> check(service.chat(request).text()));
+            LongSupplier restLean = timed(() -> {
+                KeepAliveHttp.Response r = lean.send("POST", "/api/v1/chat", "application/json", jsonBytes);
+                if (r.status() != 200 || !r.body().contains(Examples.RED_CIRCLE)) {
+                    throw new AssertionError("REST: " + r.status() + " " + r.body());
+                }
+            });
             LongSupplier rest = timed(() -> {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(chat)
                         .header("Content-Type", "application/json")
@@ -129,7 +139,8 @@ public class OverheadBenchmark {
                 }
             });
 
-            // not an inference: what one HTTP round trip through JAX-RS, the EJB and the adapter costs by itself
+            // not inferences: what one HTTP round trip through JAX-RS, the EJB and the adapter costs by itself,
+            // and one through Liberty's own health servlet (no application code)
             URI contexts = chat.resolve("/api/v1/contexts");
             LongSupplier floor = timed(() -> {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(contexts).GET().build(),
@@ -138,8 +149,21 @@ public class OverheadBenchmark {
                     throw new AssertionError("GET /api/v1/contexts: " + r.statusCode() + " " + r.body());
                 }
             });
+            LongSupplier floorLean = timed(() -> {
+                KeepAliveHttp.Response r = lean.send("GET", "/api/v1/contexts", null, null);
+                if (r.status() != 200) {
+                    throw new AssertionError("GET /api/v1/contexts: " + r.status() + " " + r.body());
+                }
+            });
 
-            List<LongSupplier> paths = List.of(engine, adapter, ejb, rest, floor);
+            LongSupplier live = timed(() -> {
+                KeepAliveHttp.Response r = lean.send("GET", "/health/live", null, null);
+                if (r.status() != 200) {
+                    throw new AssertionError("GET /health/live: " + r.status() + " " + r.body());
+                }
+            });
+
+            List<LongSupplier> paths = List.of(engine, adapter, ejb, restLean, rest, floorLean, floor, live);
             long[][] nanos = new long[paths.size()][ROUNDS];
             for (int round = -WARMUP; round < ROUNDS; round++) {
                 for (int k = 0; k < paths.size(); k++) {
@@ -151,7 +175,9 @@ public class OverheadBenchmark {
                 }
             }
             String text = report(nanos, List.of("engine (direct call)", "adapter (JCA connection)",
-                    "EJB (local view)", "REST (POST /api/v1/chat)", "HTTP only (GET /api/v1/contexts)"));
+                    "EJB (local view)", "REST, lean keep-alive client", "REST, JDK HttpClient",
+                    "GET /api/v1/contexts, lean client", "GET /api/v1/contexts, HttpClient",
+                    "GET /health/live, lean client"), 5);
             System.out.println(text);
             Files.writeString(Path.of(settings.getProperty("report")), text);
         }
@@ -184,25 +210,28 @@ public class OverheadBenchmark {
         assertEquals(Examples.RED_CIRCLE, text.strip());
     }
 
-    private static String report(long[][] nanos, List<String> names) {
+    /** The first inferencePaths rows are inference paths (row 0 the direct call); the others are not. */
+    private static String report(long[][] nanos, List<String> names, int inferencePaths) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "glm4v-ee overhead benchmark: %d rounds (after %d warm-up), %s, "
                 + "demo model, tp 2, %d cores, %s%n", ROUNDS, WARMUP, "red circle + \"" + PROMPT + "\"",
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
-        s.append(String.format(Locale.ROOT, "%-34s %10s %10s %14s %14s%n", "path", "p50 ms", "p99 ms",
+        s.append(String.format(Locale.ROOT, "%-36s %10s %10s %14s %14s%n", "path", "p50 ms", "p99 ms",
                 "overhead p50", "overhead p99"));
         for (int p = 0; p < nanos.length; p++) {
-            boolean inference = p > 0 && p < nanos.length - 1;
+            boolean inference = p > 0 && p < inferencePaths;
             long[] diff = new long[nanos[p].length];
             for (int i = 0; i < diff.length; i++) {
                 diff[i] = nanos[p][i] - nanos[0][i];
             }
-            s.append(String.format(Locale.ROOT, "%-34s %10.2f %10.2f %14s %14s%n", names.get(p),
+            s.append(String.format(Locale.ROOT, "%-36s %10.2f %10.2f %14s %14s%n", names.get(p),
                     ms(quantile(nanos[p], 0.50)), ms(quantile(nanos[p], 0.99)),
                     inference ? String.format(Locale.ROOT, "%.2f ms", ms(quantile(diff, 0.50))) : "-",
                     inference ? String.format(Locale.ROOT, "%.2f ms", ms(quantile(diff, 0.99))) : "-"));
         }
-        s.append("overhead = the path's time minus the direct engine call's time in the same round (paired)\n");
+        s.append("overhead = the path's time minus the direct engine call's time in the same round (paired);\n"
+                + "REST runs in the server's JVM against its own port; the lean client writes and reads on the\n"
+                + "calling thread over one kept-alive connection, the JDK HttpClient adds its selector thread\n");
         return s.toString();
     }
 
