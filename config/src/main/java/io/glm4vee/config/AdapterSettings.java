@@ -201,7 +201,8 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
             throw new ConfigException(MAX_IMAGE_PIXELS, maxImagePixels, "must be in 1.." + MAX_IMAGE_PIXELS_LIMIT);
         }
         for (String f : faults) {
-            if (f.split(":").length < 4) {
+            String[] parts = f.split(":");
+            if (parts.length < 4 || parts.length > 5 || !Set.of("throw", "hang").contains(parts[3])) {
                 throw new ConfigException(FAULT_INJECTION, String.join(",", faults), "rule '" + f + "' must look like "
                         + "cpu:1:matmul_allreduce[@layer]:throw|hang[:times] (test use only)");
             }

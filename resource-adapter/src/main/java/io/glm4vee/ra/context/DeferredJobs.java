@@ -113,6 +113,10 @@ public final class DeferredJobs {
                     finish(State.DONE, r, null);
                 }
             } catch (InferenceException e) {
+                if (cancel.isCancelled()) {
+                    finish(State.CANCELLED, null, "cancelled while running: " + e.getMessage());
+                    return;
+                }
                 RaLog.warn(RaLog.JOB_FAILED, "job " + id + " failed: " + e.code() + ": " + e.getMessage());
                 finish(State.FAILED, null, e.code() + ": " + e.getMessage());
             } catch (RuntimeException e) {            // recorded in the job and logged, never lost
