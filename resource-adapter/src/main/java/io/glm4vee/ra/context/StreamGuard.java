@@ -28,7 +28,7 @@ final class StreamGuard implements TokenListener {
             timedOut = true;
             cancel.cancel();
         }
-        if (stream == null || textDelta.isEmpty() || streamFailure != null) {
+        if (stream == null || textDelta.isEmpty() || streamFailure != null || timedOut) {
             return;
         }
         try {

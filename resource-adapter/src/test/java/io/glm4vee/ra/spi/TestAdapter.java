@@ -71,14 +71,17 @@ final class TestAdapter implements AutoCloseable {
     void awaitAllReady() {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            try (InferenceConnection c = cf.getConnection()) {
-                List<ContextInfo> infos = c.contexts();
-                if (infos.stream().allMatch(i -> i.state().equals("READY"))) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("contexts not ready: " + infos);
-                }
+            List<ContextInfo> infos;
+            try {
+                infos = ra.runtime().contexts();        // not through a connection: that would take a lease
+            } catch (ResourceException e) {
+                throw new IllegalStateException(e);
+            }
+            if (infos.stream().allMatch(i -> i.state().equals("READY"))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("contexts not ready: " + infos);
             }
             sleep(20);
         }
