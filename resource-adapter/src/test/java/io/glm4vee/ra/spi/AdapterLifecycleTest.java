@@ -124,6 +124,7 @@ class AdapterLifecycleTest {
             t.close();                                     // idempotent
         }
         assertEquals(before, glm4vThreads().size(), "threads left: " + glm4vThreads());
+        assertEquals(List.of(), glm4vThreads(), "no card, worker or job thread outlives stop()");
     }
 
     static List<String> glm4vThreads() {

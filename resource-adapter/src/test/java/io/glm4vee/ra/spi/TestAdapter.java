@@ -119,6 +119,12 @@ final class TestAdapter implements AutoCloseable {
                 null, null, null, null, session);
     }
 
+    /** "What is in the picture?" with these image bytes, caller "bad". */
+    static ChatRequest askWith(byte[] image) {
+        return new ChatRequest("bad", List.of(new ChatMessage("user", "What is in the picture?", true)), image, 24, null,
+                null, null, null, null, null);
+    }
+
     static InferenceException fails(InferenceException.Code code, org.junit.jupiter.api.function.Executable call) {
         InferenceException e = assertThrows(InferenceException.class, call);
         assertEquals(code, e.code(), e.getMessage());
