@@ -5,7 +5,6 @@ import io.glm4vee.config.ConfigException;
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.device.DeviceOptions;
 import io.glm4vee.engine.device.ExecutionMode;
-import io.glm4vee.engine.device.FaultInjector;
 import io.glm4vee.engine.generate.CancellationToken;
 import io.glm4vee.engine.generate.GenerationRequest;
 import io.glm4vee.engine.generate.GenerationResult;
@@ -28,8 +27,6 @@ import io.glm4vee.ra.api.JobStatus;
 import io.glm4vee.ra.api.TokenStream;
 import io.glm4vee.ra.api.UsageReport;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,53 +73,7 @@ public final class AdapterRuntime {
      */
     public static AdapterRuntime start(AdapterSettings s, Background background) {
         RaLog.info(RaLog.ADAPTER_STARTING, "starting with " + s.asMap());
-        Path dir = Path.of(s.modelPath());
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "is not a directory");
-        }
-        if (!Files.isRegularFile(dir.resolve(ModelConfig.FILE_NAME))) {
-            throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "has no config.json; expected a "
-                    + "GLM-4V checkpoint directory (config.json, tokenizer.model, *.safetensors)");
-        }
-        ModelConfig config;
-        GenerationDefaults gen;
-        GlmTokenizer tokenizer;
-        FaultInjector faults;
-        try {
-            config = ModelConfig.load(dir);
-            gen = GenerationDefaults.load(dir);
-        } catch (EngineException e) {
-            throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "the checkpoint's configuration is "
-                    + "not usable: " + e.getMessage());
-        }
-        List<String> tpProblems = TpPlan.problems(config, s.tensorParallelSize());
-        if (!tpProblems.isEmpty()) {
-            throw new ConfigException(AdapterSettings.TENSOR_PARALLEL_SIZE, s.tensorParallelSize(), "this checkpoint "
-                    + "cannot be split over " + s.tensorParallelSize() + " cards: " + String.join("; ", tpProblems));
-        }
-        if (s.maxSequenceLength() > config.seqLength()) {
-            throw new ConfigException(AdapterSettings.MAX_SEQUENCE_LENGTH, s.maxSequenceLength(), "must not exceed the "
-                    + "model's seq_length " + config.seqLength() + " (0 = use seq_length)");
-        }
-        long heap = Runtime.getRuntime().maxMemory();
-        if (s.kvCacheBudgetBytes() > 0 && s.kvCacheBudgetBytes() * s.contexts() > heap) {
-            throw new ConfigException(AdapterSettings.KV_CACHE_BUDGET_BYTES, s.kvCacheBudgetBytes(), "x contexts="
-                    + s.contexts() + " is more than the JVM's maximum heap of " + heap + " bytes (-Xmx), where KV "
-                    + "caches of CPU cards live");
-        }
-        try {
-            faults = FaultInjector.parse(s.faultInjection());
-        } catch (EngineException e) {
-            throw new ConfigException(AdapterSettings.FAULT_INJECTION, String.join(",", s.faultInjection()),
-                    e.getMessage());
-        }
-        Path tok = dir.resolve("tokenizer.model");
-        try {
-            tokenizer = GlmTokenizer.load(tok, config.paddedVocabSize());
-        } catch (EngineException e) {
-            throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "tokenizer.model is not usable: "
-                    + e.getMessage());
-        }
+        ModelChecks.Checked m = ModelChecks.check(s);
         if (!s.unusedDevices().isEmpty()) {
             RaLog.warn(RaLog.UNUSED_DEVICES, "devices " + s.unusedDevices() + " are listed but no context uses them ("
                     + s.contexts() + " context(s) x tensorParallelSize " + s.tensorParallelSize() + ")");
@@ -131,10 +82,10 @@ public final class AdapterRuntime {
         List<DeviceContext> contexts = new ArrayList<>();
         for (int i = 0; i < s.contexts(); i++) {
             DeviceOptions opts = new DeviceOptions(s.devicesOf(i), s.threadsPerCard(), mode,
-                    Duration.ofSeconds(s.deviceTimeoutSeconds()), faults);
-            contexts.add(new DeviceContext(i, dir, opts, s.queueDepth(), background));
+                    Duration.ofSeconds(s.deviceTimeoutSeconds()), m.faults());
+            contexts.add(new DeviceContext(i, m.dir(), opts, s.queueDepth(), background));
         }
-        AdapterRuntime rt = new AdapterRuntime(s, config, gen, tokenizer, contexts);
+        AdapterRuntime rt = new AdapterRuntime(s, m.config(), m.generationDefaults(), m.tokenizer(), contexts);
         long oneSequence = rt.kvBytes(rt.sessionCapacity(), rt.sessionCapacity());
         if (s.kvCacheBudgetBytes() > 0 && s.kvCacheBudgetBytes() < oneSequence) {
             RaLog.warn(RaLog.SMALL_KV_BUDGET, "kvCacheBudgetBytes=" + s.kvCacheBudgetBytes() + " is less than one "

@@ -88,10 +88,10 @@ public final class ChatSession {
                 throw Errors.notFound("session " + id + " was closed");
             }
             if (holder == null) {
+                uow.hold(this);                // throws when uow is no longer active: then nothing is held
                 holder = uow;
                 idsAtHold = sequence == null ? null : sequence.consumedIds();
                 generationAtHold = sequenceGeneration;
-                uow.hold(this);
             }
             turnRunning = true;
             lastUsed = System.nanoTime();

@@ -407,23 +407,22 @@ public final class DeviceContext {
 
     // ------------------------------------------------------------------ load and state
 
-    public ContextState state() {
+    private <T> T locked(java.util.function.Supplier<T> read) {
         lock.lock();
         try {
-            return state;
+            return read.get();
         } finally {
             lock.unlock();
         }
     }
 
+    public ContextState state() {
+        return locked(() -> state);
+    }
+
     /** Requests running (0 or 1) plus waiting: what "least loaded" compares. */
     public int load() {
-        lock.lock();
-        try {
-            return (busy && state == ContextState.READY ? 1 : 0) + queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> (busy && state == ContextState.READY ? 1 : 0) + queue.size());
     }
 
     public boolean inService() {
@@ -432,81 +431,30 @@ public final class DeviceContext {
 
     /** Whether requests may wait for it: in service, or coming back (loading, rebuild scheduled). */
     public boolean willServe() {
-        lock.lock();
-        try {
-            return state == ContextState.READY || state == ContextState.LOADING || state == ContextState.REBUILDING
-                    || (state == ContextState.FAILED && rebuildPending);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> state == ContextState.READY || state == ContextState.LOADING
+                || state == ContextState.REBUILDING || (state == ContextState.FAILED && rebuildPending));
     }
 
+    /** Bumped whenever the device group is replaced: KV caches of an older generation are void. */
     public long generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> generation);
     }
 
-    /** The loaded model, or null; for reading its config and tokenizer only (not thread-confined parts). */
+    /** The loaded model, or null; for what does not run on the cards (config, tokenizer, truncating a cache). */
     public Glm4vModel modelIfLoaded() {
-        lock.lock();
-        try {
-            return model;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> model);
     }
 
     public String failure() {
-        lock.lock();
-        try {
-            return failure;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> failure);
     }
 
     public void addLease(int delta) {
-        lock.lock();
-        try {
-            leases += delta;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> leases += delta);
     }
 
     public int leases() {
-        lock.lock();
-        try {
-            return leases;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits, bounded, until the context is READY or cannot become READY. */
-    public boolean awaitReady(long deadlineNanos) {
-        lock.lock();
-        try {
-            while (state != ContextState.READY) {
-                long left = deadlineNanos - System.nanoTime();
-                boolean hopeless = state == ContextState.STOPPED || state == ContextState.DRAINING
-                        || (state == ContextState.FAILED && !rebuildPending);
-                if (left <= 0 || hopeless) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> leases);
     }
 
     public ContextInfo info(int sessions) {

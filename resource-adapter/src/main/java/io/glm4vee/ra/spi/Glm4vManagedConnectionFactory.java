@@ -68,6 +68,7 @@ public class Glm4vManagedConnectionFactory implements ManagedConnectionFactory, 
     }
 
     @Override
+    @SuppressWarnings("rawtypes")          // the JCA signature uses a raw Set
     public ManagedConnection matchManagedConnections(Set connections, Subject subject, ConnectionRequestInfo info) {
         Glm4vManagedConnection best = null;
         for (Object o : connections) {
@@ -81,6 +82,7 @@ public class Glm4vManagedConnectionFactory implements ManagedConnectionFactory, 
     }
 
     @Override
+    @SuppressWarnings("rawtypes")          // the JCA signature uses a raw Set
     public Set getInvalidConnections(Set connections) {
         Set<Object> invalid = new HashSet<>();
         for (Object o : connections) {
