@@ -106,6 +106,25 @@ class AdapterLifecycleTest {
     }
 
     @Test
+    void withoutABootstrapContextLoadsRunOnAdapterThreads() throws Exception {
+        Glm4vResourceAdapter ra = new Glm4vResourceAdapter();
+        ra.setModelPath(TestAdapter.demoModel().toString());
+        ra.start(null);
+        try {
+            Glm4vManagedConnectionFactory mcf = new Glm4vManagedConnectionFactory();
+            mcf.setResourceAdapter(ra);
+            var cf = (io.glm4vee.ra.api.InferenceConnectionFactory) mcf.createConnectionFactory();
+            try (InferenceConnection c = cf.getConnection()) {
+                assertEquals("A blue square.", c.chat(TestAdapter.ask(null, "What is in the picture?", TestAdapter.BLUE,
+                        null, 24)).text());
+            }
+        } finally {
+            ra.stop();
+        }
+        assertThrows(jakarta.resource.ResourceException.class, ra::runtime, "stopped");
+    }
+
+    @Test
     void stopLeavesNoAdapterThreadAfterThreeCycles() {
         int before = glm4vThreads().size();
         for (int cycle = 0; cycle < 3; cycle++) {
@@ -119,12 +138,29 @@ class AdapterLifecycleTest {
                 c.chat(TestAdapter.ask("bob", "Hello", null, null, 8));
                 c.submit(TestAdapter.ask("bob", "Hi", null, null, 4));      // starts a job thread
                 assertFalse(glm4vThreads().isEmpty());
+                assertTrue(java.nio.file.Files.notExists(java.nio.file.Path.of("/proc/self/maps"))
+                        || !mappedWeights().isEmpty(), "the weights are mapped while started");
             }
             t.close();
             t.close();                                     // idempotent
         }
         assertEquals(before, glm4vThreads().size(), "threads left: " + glm4vThreads());
         assertEquals(List.of(), glm4vThreads(), "no card, worker or job thread outlives stop()");
+        assertEquals(List.of(), mappedWeights(), "no weight file stays mapped");
+    }
+
+    /** Lines of /proc/self/maps that map the demo model's weights (Linux; empty elsewhere). */
+    static List<String> mappedWeights() {
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        if (!java.nio.file.Files.isReadable(maps)) {
+            return List.of();
+        }
+        try {
+            return java.nio.file.Files.readAllLines(maps).stream()
+                    .filter(l -> l.contains("glm4v-shapes-demo/model.safetensors")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static List<String> glm4vThreads() {
