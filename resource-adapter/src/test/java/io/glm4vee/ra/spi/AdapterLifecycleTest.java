@@ -126,7 +126,6 @@ class AdapterLifecycleTest {
 
     @Test
     void stopLeavesNoAdapterThreadAfterThreeCycles() {
-        int before = glm4vThreads().size();
         for (int cycle = 0; cycle < 3; cycle++) {
             Consumer<Glm4vResourceAdapter> twoContexts = ra -> {
                 ra.setDevices("cpu:0,cpu:1,cpu:2,cpu:3");
@@ -144,7 +143,6 @@ class AdapterLifecycleTest {
             t.close();
             t.close();                                     // idempotent
         }
-        assertEquals(before, glm4vThreads().size(), "threads left: " + glm4vThreads());
         assertEquals(List.of(), glm4vThreads(), "no card, worker or job thread outlives stop()");
         assertEquals(List.of(), mappedWeights(), "no weight file stays mapped");
     }
