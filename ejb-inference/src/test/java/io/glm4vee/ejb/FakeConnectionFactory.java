@@ -20,11 +20,11 @@ import java.util.function.Supplier;
 class FakeConnectionFactory implements InferenceConnectionFactory {
     private static final long serialVersionUID = 1L;
 
-    final List<ChatRequest> requests = new ArrayList<>();
-    final List<String> calls = new ArrayList<>();
+    final transient List<ChatRequest> requests = new ArrayList<>();
+    final transient List<String> calls = new ArrayList<>();
     int opened;
     int closed;
-    Supplier<RuntimeException> failure;
+    transient Supplier<RuntimeException> failure;
 
     @Override
     public InferenceConnection getConnection() {
