@@ -22,6 +22,8 @@ public final class CpuDevice implements Device {
     private final Thread stream;
     private final Object done = new Object();
     private final AtomicLong weightBytes = new AtomicLong();
+    private final AtomicLong busyNanos = new AtomicLong();
+    private final AtomicLong opsRun = new AtomicLong();
     private long launched;                 // guarded by done
     private long completed;                // guarded by done
     private volatile DeviceFailure failure;
@@ -67,9 +69,11 @@ public final class CpuDevice implements Device {
                 Op op = queue.take();
                 if (failure == null) {
                     current = op;
+                    long t0 = System.nanoTime();
                     try {
                         faults.beforeOp(id, op);
                         op.kernel().run();
+                        opsRun.incrementAndGet();
                     } catch (InterruptedException e) {
                         return;                                  // close() or the group gave up on this card
                     } catch (RuntimeException | Error e) {       // recorded, reported once, never swallowed
@@ -77,6 +81,7 @@ public final class CpuDevice implements Device {
                         onFailure.accept(failure);
                     } finally {
                         current = null;
+                        busyNanos.addAndGet(System.nanoTime() - t0);
                     }
                 }
                 synchronized (done) {
@@ -128,6 +133,16 @@ public final class CpuDevice implements Device {
     @Override
     public long weightBytes() {
         return weightBytes.get();
+    }
+
+    @Override
+    public long busyNanos() {
+        return busyNanos.get();
+    }
+
+    @Override
+    public long opsRun() {
+        return opsRun.get();
     }
 
     @Override

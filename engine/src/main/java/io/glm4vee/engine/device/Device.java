@@ -36,6 +36,12 @@ public interface Device extends AutoCloseable {
 
     long weightBytes();
 
+    /** Nanoseconds this card has spent running ops (a utilisation metric). */
+    long busyNanos();
+
+    /** Ops this card has run. */
+    long opsRun();
+
     void addWeightBytes(long bytes);
 
     @Override

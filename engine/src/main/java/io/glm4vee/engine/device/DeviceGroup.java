@@ -81,6 +81,15 @@ public final class DeviceGroup implements AutoCloseable {
         return layout;
     }
 
+    /** A fresh (rows, cols) f32 buffer for every rank. */
+    public Tensor[] zerosPerRank(long rows, long cols) {
+        Tensor[] t = new Tensor[devices.size()];
+        for (int r = 0; r < t.length; r++) {
+            t[r] = Tensor.zeros(rows, cols);
+        }
+        return t;
+    }
+
     public boolean isFailed() {
         return failed.get() != null;
     }

@@ -113,7 +113,7 @@ public final class EvalRunner {
             top5.add(top5(logits));
             int t = Sampler.argmax(logits);
             gen.add(t);
-            if (contains(eos, t)) {
+            if (io.glm4vee.engine.sampling.StopIds.contains(eos, t)) {
                 stopped = true;
                 break;
             }
@@ -176,15 +176,6 @@ public final class EvalRunner {
             vals.add(v[idx[i]]);
         }
         return o;
-    }
-
-    private static boolean contains(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static void putInts(ArrayNode a, int[] v) {

@@ -70,7 +70,7 @@ public final class Generator {
             int next = sampler.next(logits, history, historyLength);
             generated[count++] = next;
             history[historyLength++] = next;
-            boolean isStop = contains(stops, next);
+            boolean isStop = io.glm4vee.engine.sampling.StopIds.contains(stops, next);
             String delta = "";
             if (!isStop) {
                 textBytes = concat(textBytes, tok.decodeBytes(new int[] {next}));
@@ -102,15 +102,6 @@ public final class Generator {
         int[] all = Arrays.copyOf(eos, eos.length + extra.length);
         System.arraycopy(extra, 0, all, eos.length, extra.length);
         return all;
-    }
-
-    private static boolean contains(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

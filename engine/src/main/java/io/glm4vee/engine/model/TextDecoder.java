@@ -109,7 +109,7 @@ public final class TextDecoder {
 
     /** Word embeddings of ids on every rank (S, hidden): vocab-parallel lookup + all-reduce. */
     Tensor[] embed(int[] ids) {
-        Tensor[] out = perRank(ids.length, cfg.hiddenSize());
+        Tensor[] out = group.zerosPerRank(ids.length, cfg.hiddenSize());
         group.launch("embedding", PART, -1, r -> List.of(shards[r].wordEmbeddings()), (r, d) -> {
             Embedding.lookup(shards[r].wordEmbeddings(), shards[r].plan().vocabStart(), ids, cfg.paddedVocabSize(), out[r]);
             group.comm().allReduceSum(r, out[r].array(), 0, out[r].array().length);
@@ -131,9 +131,9 @@ public final class TextDecoder {
         TpPlan p0 = shards[0].plan();
         int lq = p0.localHeads() * hd;
         int lkv = p0.localGroups() * hd;
-        Tensor[] normed = perRank(s, hidden);
-        Tensor[] ctx = perRank(s, lq);
-        Tensor[] sub = perRank(s, hidden);
+        Tensor[] normed = group.zerosPerRank(s, hidden);
+        Tensor[] ctx = group.zerosPerRank(s, lq);
+        Tensor[] sub = group.zerosPerRank(s, hidden);
         for (int i = 0; i < cfg.numLayers(); i++) {
             final int l = i;
             // attention: x = x + dense(attn(rope(q), rope(k), v)),  on RMSNorm(x)
@@ -158,7 +158,7 @@ public final class TextDecoder {
             MatmulAllReduce.launch(group, PART, l, "self_attention.dense", ctx, denseOf(l), null, sub);
             group.launch("residual_add", PART, l, r -> List.of(x[r], sub[r]), (r, d) -> Elementwise.add(x[r], sub[r], x[r]));
             // MLP: x = x + down(silu(gate(b)) * up(b)),  b = RMSNorm(x)
-            Tensor[] act = perRank(s, p0.localFfn());
+            Tensor[] act = group.zerosPerRank(s, p0.localFfn());
             group.launch("mlp_gate_up", PART, l, r -> List.of(x[r], layer(r, l).gate()), (r, d) -> {
                 Layer w = layer(r, l);
                 Norms.rmsNorm(x[r], w.postAttentionLayernorm(), eps, normed[r]);
@@ -206,14 +206,6 @@ public final class TextDecoder {
         Tensor[] t = new Tensor[shards.length];
         for (int r = 0; r < t.length; r++) {
             t[r] = layer(r, l).denseFourHToH();
-        }
-        return t;
-    }
-
-    private Tensor[] perRank(long rows, long cols) {
-        Tensor[] t = new Tensor[group.size()];
-        for (int r = 0; r < t.length; r++) {
-            t[r] = Tensor.zeros(rows, cols);
         }
         return t;
     }

@@ -138,10 +138,10 @@ public final class VisionTower {
         int tokens = grid * grid + 1;
         int lh = plans[0].visionLocalHeads();
         int lf = plans[0].visionLocalFfn();
-        Tensor[] x = perRank(tokens, vh);
-        Tensor[] ctx = perRank(tokens, (long) lh * hd);
-        Tensor[] mid = perRank(tokens, lf);
-        Tensor[] sub = perRank(tokens, vh);
+        Tensor[] x = group.zerosPerRank(tokens, vh);
+        Tensor[] ctx = group.zerosPerRank(tokens, (long) lh * hd);
+        Tensor[] mid = group.zerosPerRank(tokens, lf);
+        Tensor[] sub = group.zerosPerRank(tokens, vh);
         // 1. patch conv (kernel = stride = patch) as im2col + linear; CLS first; + position embedding
         group.launch("patch_embedding", PART, -1, r -> List.of(patchProj), (r, d) -> {
             Tensor patches = Im2col.patches(Tensor.of(pixels, vc.inChannels(), s, s), vc.patchSize());
@@ -185,7 +185,7 @@ public final class VisionTower {
         }
         // 3. drop CLS, view the grid channels-first (vH, g, g), 2x2 stride-2 conv; 4. GLU adapter
         int n = (grid / 2) * (grid / 2);
-        Tensor[] act = perRank(n, plans[0].localFfn());
+        Tensor[] act = group.zerosPerRank(n, plans[0].localFfn());
         group.launch("adapter_conv_gate_up", PART, -1, r -> List.of(x[r], conv), (r, d) -> {
             Tensor chw = x[r].narrow(0, 1, (long) grid * grid).unflatten(0, grid, grid).permute(2, 0, 1);
             Tensor blocks = Im2col.patches(chw, 2);                                   // (n, vH·4)
@@ -200,10 +200,10 @@ public final class VisionTower {
             Linear.forward(y, upProj[r], null, u, d.parallel());
             Activations.swiglu(act[r], u, act[r]);
         });
-        Tensor[] glu = perRank(n, hidden);
+        Tensor[] glu = group.zerosPerRank(n, hidden);
         MatmulAllReduce.launch(group, PART, -1, "linear_proj.dense_4h_to_h", act, downProj, null, glu);
         // 5. boi and eoi from the vision weights around the patches, all divided by scaling_factor
-        Tensor[] out = perRank(n + 2L, hidden);
+        Tensor[] out = group.zerosPerRank(n + 2L, hidden);
         group.launch("boi_eoi_scale", PART, -1, r -> List.of(glu[r]), (r, d) -> {
             float[] o = out[r].array();
             System.arraycopy(glu[r].array(), 0, o, hidden, n * hidden);
@@ -223,13 +223,5 @@ public final class VisionTower {
         Tensor normed = Tensor.zeros(sub.shape());
         Norms.layerNorm(sub, w, b, vc.layerNormEps(), normed);
         Elementwise.add(x, normed, x);
-    }
-
-    private Tensor[] perRank(long rows, long cols) {
-        Tensor[] t = new Tensor[group.size()];
-        for (int r = 0; r < t.length; r++) {
-            t[r] = Tensor.zeros(rows, cols);
-        }
-        return t;
     }
 }
