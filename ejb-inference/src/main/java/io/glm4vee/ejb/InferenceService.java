@@ -17,7 +17,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.AsyncResult;
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Local;
-import jakarta.ejb.Remote;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -41,17 +40,18 @@ import java.util.logging.Logger;
  * usage and deferred jobs take effect on commit and vanish on rollback, and without a caller
  * transaction each call commits by itself.
  *
+ * <p>The remote view is {@link RemoteInferenceService}, which delegates here.
+ *
  * <p>Transaction attributes: calls that change state (chat, submit, sessions) are REQUIRED and
  * join the caller's transaction; reads are SUPPORTS; drain and rebuild are NOT_SUPPORTED (they
  * wait for running work, which must not hold a caller's transaction open).
  */
 @Stateless
 @Local(InferenceServiceLocal.class)
-@Remote(InferenceServiceRemote.class)
 @DeclareRoles({Roles.USER, Roles.ADMIN})
 @RolesAllowed({Roles.USER, Roles.ADMIN})
 @TransactionAttribute(TransactionAttributeType.REQUIRED)
-public class InferenceService implements InferenceServiceLocal, InferenceServiceRemote {
+public class InferenceService implements InferenceServiceLocal {
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
 
@@ -234,10 +234,7 @@ public class InferenceService implements InferenceServiceLocal, InferenceService
         return response;
     }
 
-    /**
-     * Counts the failure, marks the transaction for rollback where the adapter's state is unknown,
-     * and strips the cause for remote callers (its classes may be engine-internal).
-     */
+    /** Counts the failure and marks the transaction for rollback where the adapter's state is unknown. */
     InferenceException failed(InferenceException e) {
         if (metrics != null) {
             metrics.failed(e);
@@ -245,25 +242,12 @@ public class InferenceService implements InferenceServiceLocal, InferenceService
         if (e.code() == InferenceException.Code.INTERNAL || e.code() == InferenceException.Code.DEVICE_FAILED) {
             markRollbackOnly();
         }
-        if (e.getCause() != null && invokedRemotely()) {
-            InferenceException plain = new InferenceException(e.code(), e.getMessage(), e.retryAfterSeconds(), null);
-            plain.setStackTrace(e.getStackTrace());
-            return plain;
-        }
         return e;
     }
 
     private void markRollbackOnly() {
         if (transactions != null && transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
             transactions.setRollbackOnly();
-        }
-    }
-
-    private boolean invokedRemotely() {
-        try {
-            return context != null && context.getInvokedBusinessInterface() == InferenceServiceRemote.class;
-        } catch (IllegalStateException e) {
-            return false;
         }
     }
 }

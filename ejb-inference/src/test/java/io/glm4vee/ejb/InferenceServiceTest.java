@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +27,6 @@ class InferenceServiceTest {
     private final FakeConnectionFactory factory = new FakeConnectionFactory();
     private final InferenceService service = new InferenceService();
     private String principal = "alice";
-    private Class<?> invokedThrough = InferenceServiceLocal.class;
     private int txStatus = Status.STATUS_NO_TRANSACTION;
     private boolean rollbackOnly;
 
@@ -38,7 +36,6 @@ class InferenceServiceTest {
         service.context = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[]{SessionContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getCallerPrincipal" -> principal == null ? null : (Principal) () -> principal;
-                    case "getInvokedBusinessInterface" -> invokedThrough;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         service.transactions = (TransactionSynchronizationRegistry) Proxy.newProxyInstance(
@@ -152,17 +149,6 @@ class InferenceServiceTest {
         txStatus = Status.STATUS_ACTIVE;
         assertThrows(InferenceException.class, () -> service.chat(ChatRequest.of(null, "hi")));
         assertTrue(rollbackOnly);
-    }
-
-    @Test
-    void remoteCallersGetTheCodeWithoutEngineInternalCauses() {
-        invokedThrough = InferenceServiceRemote.class;
-        factory.failure = () -> new InferenceException(Code.TIMEOUT, "no token for 300 s", null,
-                new RuntimeException("engine detail"));
-        InferenceException e = assertThrows(InferenceException.class, () -> service.chat(ChatRequest.of(null, "hi")));
-        assertEquals(Code.TIMEOUT, e.code());
-        assertEquals("no token for 300 s", e.getMessage());
-        assertNull(e.getCause());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.glm4vee.sample;
 
 import io.glm4vee.ejb.InferenceServiceRemote;
+import io.glm4vee.ejb.remote.RemoteChatRequest;
 import io.glm4vee.ra.api.ChatRequest;
 import jakarta.ejb.EJB;
 import jakarta.servlet.annotation.WebServlet;
@@ -14,8 +15,8 @@ import java.io.IOException;
 
 /**
  * GET /sample/ask-remote?q=...&amp;image=red_circle[&amp;via=inject|jndi]: the same question through
- * the remote view (arguments and answers copied, as for a client in another JVM): injected
- * with @EJB, or (via=jndi) looked up by its portable java:app name.
+ * the remote view (RemoteInferenceService: arguments and answers copied, as for a client in
+ * another JVM): injected with @EJB, or (via=jndi) looked up by its portable java:app name.
  */
 @WebServlet("/ask-remote")
 public class RemoteAskServlet extends HttpServlet {
@@ -23,7 +24,7 @@ public class RemoteAskServlet extends HttpServlet {
 
     /** The remote view's portable name inside the application (module name set in ejb-jar.xml). */
     public static final String JNDI_NAME =
-            "java:app/glm4v-ee-ejb-inference/InferenceService!io.glm4vee.ejb.InferenceServiceRemote";
+            "java:app/glm4v-ee-ejb-inference/RemoteInferenceService!io.glm4vee.ejb.InferenceServiceRemote";
 
     @EJB
     private transient InferenceServiceRemote injected;
@@ -36,7 +37,7 @@ public class RemoteAskServlet extends HttpServlet {
         }
         try {
             InferenceServiceRemote service = "jndi".equals(req.getParameter("via")) ? lookup() : injected;
-            String text = service.chat(request).text().strip();
+            String text = service.chat(RemoteChatRequest.of(request)).text().strip();
             resp.setContentType("text/plain;charset=UTF-8");
             resp.getWriter().print(text);
         } catch (NamingException e) {

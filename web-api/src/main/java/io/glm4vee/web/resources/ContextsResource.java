@@ -14,8 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Device contexts: list, one, and the admin operations drain and rebuild (inference-admin;
- * the EJB checks the role, others get 403 FORBIDDEN). The admin operations answer the
- * context's state after the operation.
+ * the EJB checks the role, others get 403 FORBIDDEN). The admin operations answer 204 when
+ * done; GET the context for its state (after draining the last context in service, the adapter
+ * may answer status calls with 503 UNAVAILABLE).
  */
 @Path("v1/contexts")
 @RequestScoped
@@ -40,15 +41,13 @@ public class ContextsResource {
 
     @POST
     @Path("{id}/drain")
-    public ContextList.Context drain(@PathParam("id") String id) {
+    public void drain(@PathParam("id") String id) {
         service.drain(id);
-        return context(id);
     }
 
     @POST
     @Path("{id}/rebuild")
-    public ContextList.Context rebuild(@PathParam("id") String id) {
+    public void rebuild(@PathParam("id") String id) {
         service.rebuild(id);
-        return context(id);
     }
 }
