@@ -22,24 +22,31 @@ final class SimpleConnectionManager implements ConnectionManager, ConnectionEven
     private static final long serialVersionUID = 1L;
     private static final int MAX_IDLE = 8;
 
-    private final transient List<ManagedConnection> idle = new ArrayList<>();
+    private transient List<ManagedConnection> idle;      // guarded by this; rebuilt empty after deserialisation
+
+    private synchronized List<ManagedConnection> idle() {
+        if (idle == null) {
+            idle = new ArrayList<>();
+        }
+        return idle;
+    }
 
     @Override
     public Object allocateConnection(ManagedConnectionFactory mcf, ConnectionRequestInfo info)
             throws ResourceException {
         ManagedConnection mc;
         synchronized (this) {
-            Set<ManagedConnection> candidates = new HashSet<>(idle);
+            Set<ManagedConnection> candidates = new HashSet<>(idle());
             Set<?> invalid = mcf instanceof Glm4vManagedConnectionFactory g ? g.getInvalidConnections(candidates)
                     : Set.of();
             for (Object o : invalid) {
-                idle.remove(o);
+                idle().remove(o);
                 candidates.remove(o);
                 ((ManagedConnection) o).destroy();
             }
             mc = candidates.isEmpty() ? null : mcf.matchManagedConnections(candidates, null, info);
             if (mc != null) {
-                idle.remove(mc);
+                idle().remove(mc);
             }
         }
         if (mc == null) {
@@ -60,9 +67,9 @@ final class SimpleConnectionManager implements ConnectionManager, ConnectionEven
         }
         boolean keep;
         synchronized (this) {
-            keep = idle.size() < MAX_IDLE && !idle.contains(mc);
+            keep = idle().size() < MAX_IDLE && !idle().contains(mc);
             if (keep) {
-                idle.add(mc);
+                idle().add(mc);
             }
         }
         if (!keep) {
@@ -74,7 +81,7 @@ final class SimpleConnectionManager implements ConnectionManager, ConnectionEven
     public void connectionErrorOccurred(ConnectionEvent event) {
         ManagedConnection mc = (ManagedConnection) event.getSource();
         synchronized (this) {
-            idle.remove(mc);
+            idle().remove(mc);
         }
         destroyQuietly(mc);
     }
