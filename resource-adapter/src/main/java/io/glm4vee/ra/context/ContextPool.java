@@ -34,12 +34,17 @@ public final class ContextPool {
                 + contexts.stream().map(DeviceContext::id).collect(Collectors.joining(", ")));
     }
 
-    /** For a new connection: the context with the fewest leases and least load, among those that will serve. */
+    /**
+     * For a new connection: the context with the fewest leases and least load, among those that
+     * will serve. When none will (all drained or failed), still a lease on one of them: status
+     * and admin calls (contexts, rebuild) must reach a drained adapter; chat on it fails
+     * UNAVAILABLE in {@link #select}.
+     */
     public DeviceContext forLease() {
-        return contexts.stream()
-                .filter(DeviceContext::willServe)
-                .min(Comparator.comparingInt(DeviceContext::leases).thenComparingInt(DeviceContext::load)
-                        .thenComparingInt(DeviceContext::index))
+        Comparator<DeviceContext> order = Comparator.comparingInt(DeviceContext::leases)
+                .thenComparingInt(DeviceContext::load).thenComparingInt(DeviceContext::index);
+        return contexts.stream().filter(DeviceContext::willServe).min(order)
+                .or(() -> contexts.stream().min(order))
                 .orElseThrow(this::noneInService);
     }
 

@@ -167,4 +167,22 @@ class DeviceFaultTest {
             }
         }
     }
+
+    @Test
+    void aDrainedAdapterStillGivesConnectionsForStatusAndRebuild() throws Exception {
+        try (TestAdapter t = TestAdapter.start(ra -> { })) {
+            try (InferenceConnection c = t.cf.getConnection()) {
+                c.drain("ctx-0");
+            }
+            try (InferenceConnection c = t.cf.getConnection()) {           // no context in service now
+                assertEquals("DRAINING", c.contexts().get(0).state());
+                TestAdapter.fails(Code.UNAVAILABLE, () -> c.chat(TestAdapter.ask(null, "Hello", null, null, 8)));
+                c.rebuild("ctx-0");
+                assertEquals("READY", c.contexts().get(0).state());
+            }
+            try (InferenceConnection c = t.cf.getConnection()) {
+                assertEquals("I am a small GLM-4", c.chat(TestAdapter.ask(null, "Hello", null, null, 8)).text());
+            }
+        }
+    }
 }
