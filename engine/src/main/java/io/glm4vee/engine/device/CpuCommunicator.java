@@ -3,21 +3,22 @@ package io.glm4vee.engine.device;
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.ErrorCode;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Shared-memory collectives for CPU cards: each rank publishes its buffer, a barrier lets
  * everyone read all buffers, a second barrier keeps the buffers alive until every rank has
- * read them. A timeout or an abort breaks the barrier for all ranks at once.
+ * read them. A timeout or an abort terminates the barrier for all ranks at once, for good: a
+ * rank that arrives after the abort fails at once too. (A CyclicBarrier reset would not do: a
+ * rank that passed the abort check just before the reset would then wait out the timeout.)
  */
 public final class CpuCommunicator implements Communicator {
     private final int size;
     private final long timeoutMillis;
     private final String[] ids;
-    private final CyclicBarrier barrier;
+    private final Phaser barrier;
     private final float[][] slots;
     private volatile String abortCause;
 
@@ -25,7 +26,7 @@ public final class CpuCommunicator implements Communicator {
         this.size = ids.length;
         this.ids = ids.clone();
         this.timeoutMillis = timeoutMillis;
-        this.barrier = new CyclicBarrier(size);
+        this.barrier = new Phaser(size);
         this.slots = new float[size][];
     }
 
@@ -87,21 +88,22 @@ public final class CpuCommunicator implements Communicator {
     @Override
     public void abort(String cause) {
         abortCause = cause;
-        barrier.reset();                               // wakes every waiting rank with BrokenBarrierException
+        barrier.forceTermination();                    // wakes every waiting rank; later arrivals return at once
     }
 
     private void await(int rank, String what) {
         if (abortCause != null) {
             throw aborted(rank, what);
         }
+        int phase = barrier.arrive();
         try {
-            barrier.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (phase < 0 || barrier.awaitAdvanceInterruptibly(phase, timeoutMillis, TimeUnit.MILLISECONDS) < 0) {
+                throw aborted(rank, what);             // terminated: a peer failed or timed out
+            }
         } catch (TimeoutException e) {
             String cause = what + " on " + ids[rank] + " waited " + timeoutMillis + " ms for its peers";
             abort(cause);
             throw new EngineException(ErrorCode.DEVICE_TIMEOUT, cause + " (a card stopped answering)");
-        } catch (BrokenBarrierException e) {
-            throw aborted(rank, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(ErrorCode.DEVICE_FAILED, what + " on " + ids[rank] + " interrupted");

@@ -17,9 +17,19 @@ public record ChatRequest(String caller, List<ChatMessage> messages, byte[] imag
                           Double temperature, Double topP, Integer topK, Long seed, List<String> stop,
                           String session) implements Serializable {
 
+    /** @throws InferenceException BAD_REQUEST when messages or stop contain null */
     public ChatRequest {
-        messages = messages == null ? List.of() : List.copyOf(messages);
-        stop = stop == null ? List.of() : List.copyOf(stop);
+        messages = messages == null ? List.of() : List.copyOf(noNulls("messages", messages));
+        stop = stop == null ? List.of() : List.copyOf(noNulls("stop", stop));
+    }
+
+    private static <T> List<T> noNulls(String name, List<T> list) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new InferenceException(InferenceException.Code.BAD_REQUEST, name + "[" + i + "] is null");
+            }
+        }
+        return list;
     }
 
     /** A single user message, greedy, default limits. */
