@@ -54,7 +54,7 @@ public class RestApiIT {
 
     /** The request of README.md, as the curl command there sends it. */
     @Test
-    void readmeRequest() throws IOException {
+    void readmeRequest() {
         String image = Base64.getEncoder().encodeToString(ItEnv.read(ItEnv.example("red_circle.png")));
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is in the picture?\",\"image\":\""
                 + image + "\"}]}";
