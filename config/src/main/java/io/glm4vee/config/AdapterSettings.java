@@ -90,6 +90,39 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
                 quotaTokensPerCaller, maxImageBytes, maxImagePixels, faultInjection);
     }
 
+    /** Test hook in faultInjection: "load:delay:MILLIS" makes every load of the model wait that long first. */
+    public static final String LOAD_DELAY = "load:delay:";
+    public static final long MAX_LOAD_DELAY_MILLIS = 600_000;
+
+    /** The card fault rules of faultInjection (everything but load:delay). */
+    public List<String> cardFaults() {
+        return faultInjection.stream().filter(f -> !f.startsWith(LOAD_DELAY)).toList();
+    }
+
+    /** The load delay of faultInjection (load:delay:MILLIS), 0 without one. */
+    public long loadDelayMillis() {
+        long ms = 0;
+        for (String f : faultInjection) {
+            if (f.startsWith(LOAD_DELAY)) {
+                ms = loadDelayMillis(f, faultInjection);
+            }
+        }
+        return ms;
+    }
+
+    private static long loadDelayMillis(String rule, List<String> faults) {
+        try {
+            long ms = Long.parseLong(rule.substring(LOAD_DELAY.length()).strip());
+            if (ms >= 0 && ms <= MAX_LOAD_DELAY_MILLIS) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(FAULT_INJECTION, String.join(",", faults), "rule '" + rule + "' must be "
+                + "load:delay:MILLIS with MILLIS in 0.." + MAX_LOAD_DELAY_MILLIS + " (test use only)");
+    }
+
     /** Cards of context i (0-based): a disjoint slice of devices. */
     public List<String> devicesOf(int context) {
         if (context < 0 || context >= contexts) {
@@ -201,6 +234,10 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
             throw new ConfigException(MAX_IMAGE_PIXELS, maxImagePixels, "must be in 1.." + MAX_IMAGE_PIXELS_LIMIT);
         }
         for (String f : faults) {
+            if (f.startsWith(LOAD_DELAY)) {
+                loadDelayMillis(f, faults);
+                continue;
+            }
             String[] parts = f.split(":");
             if (parts.length < 4 || parts.length > 5 || !Set.of("throw", "hang").contains(parts[3])) {
                 throw new ConfigException(FAULT_INJECTION, String.join(",", faults), "rule '" + f + "' must look like "

@@ -45,6 +45,15 @@ class AdapterSettingsTest {
         assertEquals(List.of("cpu:4"), s.unusedDevices());
     }
 
+    @Test
+    void theLoadDelayHookIsKeptApartFromTheCardFaults() {
+        AdapterSettings s = AdapterSettings.fromStrings(Map.of("modelPath", "/m",
+                "faultInjection", "cpu:1:matmul_allreduce:throw:1, load:delay:2500"));
+        assertEquals(2500, s.loadDelayMillis());
+        assertEquals(List.of("cpu:1:matmul_allreduce:throw:1"), s.cardFaults());
+        assertEquals(0, AdapterSettings.fromStrings(Map.of("modelPath", "/m")).loadDelayMillis());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "modelPath|''|modelPath=(not set): is required",
@@ -68,6 +77,7 @@ class AdapterSettingsTest {
         "maxImagePixels|99999999999|maxImagePixels=99999999999: must be in 1..",
         "launchBlocking|yes|launchBlocking=yes: must be true or false",
         "faultInjection|cpu:1|faultInjection=cpu:1: rule 'cpu:1' must look like",
+        "faultInjection|load:delay:-1|faultInjection=load:delay:-1: rule 'load:delay:-1' must be load:delay:MILLIS",
         "colour|red|colour=red: unknown setting"})
     void eachBadValueIsNamedWithItsRule(String key, String value, String message) {
         Map<String, String> m = new java.util.HashMap<>(Map.of("modelPath", "/m"));

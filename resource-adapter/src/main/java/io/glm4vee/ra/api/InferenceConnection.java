@@ -42,6 +42,14 @@ public interface InferenceConnection extends AutoCloseable {
     /** Admin: replace a context's device group and model replica. */
     void rebuild(String contextId);
 
+    /**
+     * The adapter's counters and gauges of every context and card (queue, state, rebuilds, busy
+     * time, memory, contiguity copies). An implementation without them reports none.
+     */
+    default MetricsSnapshot metrics() {
+        return MetricsSnapshot.empty();
+    }
+
     @Override
     void close();
 }

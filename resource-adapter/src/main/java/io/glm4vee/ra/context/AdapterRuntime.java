@@ -19,11 +19,13 @@ import io.glm4vee.engine.tokenizer.GlmTokenizer;
 import io.glm4vee.ra.api.ChatMessage;
 import io.glm4vee.ra.api.ChatRequest;
 import io.glm4vee.ra.api.ChatResponse;
+import io.glm4vee.ra.api.ChatTimings;
 import io.glm4vee.ra.api.ContextInfo;
 import io.glm4vee.ra.api.DeviceInfo;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.ra.api.InferenceException.Code;
 import io.glm4vee.ra.api.JobStatus;
+import io.glm4vee.ra.api.MetricsSnapshot;
 import io.glm4vee.ra.api.TokenStream;
 import io.glm4vee.ra.api.UsageReport;
 
@@ -83,7 +85,7 @@ public final class AdapterRuntime {
         for (int i = 0; i < s.contexts(); i++) {
             DeviceOptions opts = new DeviceOptions(s.devicesOf(i), s.threadsPerCard(), mode,
                     Duration.ofSeconds(s.deviceTimeoutSeconds()), m.faults());
-            contexts.add(new DeviceContext(i, m.dir(), opts, s.queueDepth(), background));
+            contexts.add(new DeviceContext(i, m.dir(), opts, s.queueDepth(), m.loadDelayMillis(), background));
         }
         AdapterRuntime rt = new AdapterRuntime(s, m.config(), m.generationDefaults(), m.tokenizer(), contexts);
         long oneSequence = rt.kvBytes(rt.sessionCapacity(), rt.sessionCapacity());
@@ -140,13 +142,14 @@ public final class AdapterRuntime {
     public ChatResponse chat(ChatRequest request, TokenStream stream, UnitOfWork uow, DeviceContext leased,
                              Consumer<InferenceException> onDeviceFailure, CancellationToken cancel) {
         checkRunning();
+        long received = System.nanoTime();
         long deadline = deadline();
         ChatPlanner.PlannedChat p = planner.plan(request);
         if (uow != null) {
             uow.checkActive();
         }
         UnitOfWork work = uow != null ? uow : new UnitOfWork("call");
-        Turn turn = new Turn(p, stream, cancel == null ? new CancellationToken() : cancel, deadline);
+        Turn turn = new Turn(p, stream, cancel == null ? new CancellationToken() : cancel, received, deadline);
         try {
             ChatResponse r = p.session() == null ? turn.runStateless(work, leased) : turn.runInSession(work);
             if (uow == null) {
@@ -169,14 +172,33 @@ public final class AdapterRuntime {
         private final ChatPlanner.PlannedChat p;
         private final TokenStream stream;
         private final CancellationToken cancel;
+        private final long received;       // System.nanoTime() when the adapter took the call
         private final long deadline;
         private InferenceException deviceFailure;
+        private long queueNanos;
+        private long firstTokenAt;
 
-        Turn(ChatPlanner.PlannedChat p, TokenStream stream, CancellationToken cancel, long deadline) {
+        Turn(ChatPlanner.PlannedChat p, TokenStream stream, CancellationToken cancel, long received, long deadline) {
             this.p = p;
             this.stream = stream;
             this.cancel = cancel;
+            this.received = received;
             this.deadline = deadline;
+        }
+
+        /** Waits for the context (FIFO queue, load, rebuild), timing the wait. */
+        private DeviceContext.Slot acquire(DeviceContext ctx) {
+            long t0 = System.nanoTime();
+            DeviceContext.Slot slot = ctx.acquire(deadline, cancel);
+            queueNanos = System.nanoTime() - t0;
+            return slot;
+        }
+
+        private ChatResponse response(GenerationResult g, String session, DeviceContext ctx) {
+            ChatTimings t = new ChatTimings(queueNanos, firstTokenAt == 0 ? 0 : firstTokenAt - received,
+                    g.prefillNanos(), g.decodeNanos());
+            return new ChatResponse(g.text(), g.finishReason().wireName(), g.promptTokens(), g.completionTokens(),
+                    session, ctx.id(), t);
         }
 
         ChatResponse runStateless(UnitOfWork work, DeviceContext leased) {
@@ -186,7 +208,7 @@ public final class AdapterRuntime {
             UsageLedger.Reservation res = ledger.reserve(p.caller(), (long) ids.length + maxNew);
             try {
                 GenerationResult g;
-                try (DeviceContext.Slot slot = ctx.acquire(deadline, cancel)) {
+                try (DeviceContext.Slot slot = acquire(ctx)) {
                     g = generate(slot, ids, p.pixels(), maxNew, null);
                 }
                 res.settle((long) g.promptTokens() + g.completionTokens());
@@ -224,7 +246,7 @@ public final class AdapterRuntime {
                 sessions.reserveKv(s, kvBytes(rows + maxNew, sessionCapacity()));
                 res = ledger.reserve(p.caller(), (long) ids.length + maxNew);
                 GenerationResult g;
-                try (DeviceContext.Slot slot = ctx.acquire(deadline, cancel)) {
+                try (DeviceContext.Slot slot = acquire(ctx)) {
                     generation = slot.generation();
                     Sequence seq = ts.sequence() != null && ts.generation() == generation ? ts.sequence() : null;
                     before = seq == null ? null : seq.consumedIds();
@@ -263,6 +285,7 @@ public final class AdapterRuntime {
                 }
                 throw ie;
             }
+            firstTokenAt = guard.firstTokenAt();
             guard.rethrow();
             if (guard.timedOut()) {
                 throw new InferenceException(Code.TIMEOUT, "the request passed requestTimeoutSeconds="
@@ -274,11 +297,6 @@ public final class AdapterRuntime {
             }
             return g;
         }
-    }
-
-    private static ChatResponse response(GenerationResult g, String session, DeviceContext ctx) {
-        return new ChatResponse(g.text(), g.finishReason().wireName(), g.promptTokens(), g.completionTokens(), session,
-                ctx.id());
     }
 
     /** KV rows a session may grow to: maxSequenceLength ids, the image placeholder expanded. */
@@ -354,6 +372,18 @@ public final class AdapterRuntime {
 
     public List<ContextInfo> contexts() {
         return pool.all().stream().map(c -> c.info(sessions.count(c))).toList();
+    }
+
+    /** Every context's and card's figures for /metrics (answers while loading and after stop too). */
+    public MetricsSnapshot metrics() {
+        List<MetricsSnapshot.ContextMetrics> ctxs = new ArrayList<>();
+        List<MetricsSnapshot.CardMetrics> cards = new ArrayList<>();
+        for (DeviceContext c : pool.all()) {
+            long kv = sessions.kvBytes(c);
+            ctxs.add(c.metrics(sessions.count(c), kv));
+            cards.addAll(c.cardMetrics(kv));
+        }
+        return new MetricsSnapshot(ctxs, cards);
     }
 
     public void drain(String contextId) {

@@ -1,14 +1,17 @@
 package io.glm4vee.ra.context;
 
+import io.glm4vee.engine.device.DeviceGroup;
 import io.glm4vee.engine.device.DeviceOptions;
 import io.glm4vee.engine.generate.CancellationToken;
 import io.glm4vee.engine.model.Glm4vModel;
 import io.glm4vee.ra.api.ContextInfo;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.ra.api.InferenceException.Code;
+import io.glm4vee.ra.api.MetricsSnapshot;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,7 @@ public final class DeviceContext {
     private final Path modelDir;
     private final DeviceOptions options;
     private final int queueDepth;
+    private final long loadDelayMillis;
     private final Background background;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -44,14 +48,27 @@ public final class DeviceContext {
     private long served;
     private int leases;
     private double avgServiceSeconds = 1;  // moving average, for Retry-After hints
+    // metrics, guarded by lock: counters that outlive a device group (see metrics())
+    private long loadAttempts;
+    private long rebuilds;
+    private long cardFailures;
+    private final GroupCounters counters;  // busy time, ops, contiguity copies over every device group
 
     public DeviceContext(int index, Path modelDir, DeviceOptions options, int queueDepth, Background background) {
+        this(index, modelDir, options, queueDepth, 0, background);
+    }
+
+    /** @param loadDelayMillis test hook: each load of the model waits this long first (faultInjection load:delay) */
+    public DeviceContext(int index, Path modelDir, DeviceOptions options, int queueDepth, long loadDelayMillis,
+                         Background background) {
         this.id = "ctx-" + index;
         this.index = index;
         this.modelDir = modelDir;
         this.options = options;
         this.queueDepth = queueDepth;
+        this.loadDelayMillis = loadDelayMillis;
         this.background = background;
+        this.counters = new GroupCounters(options.tp());
     }
 
     public String id() {
@@ -118,9 +135,14 @@ public final class DeviceContext {
     private void loadOrRebuild(boolean firstLoad) {
         long t0 = System.nanoTime();
         Glm4vModel current;
+        boolean firstAttempt;
         lock.lock();
         try {
             current = model;
+            firstAttempt = loadAttempts++ == 0;
+            if (current != null) {
+                counters.retire(current.group());    // its counters carry over to the group that replaces it
+            }
         } finally {
             lock.unlock();
         }
@@ -130,6 +152,7 @@ public final class DeviceContext {
             if (current == null) {
                 RaLog.info(RaLog.CONTEXT_LOADING, id + " loads " + modelDir + " onto " + options.devices()
                         + " (" + options.mode() + ")");
+                delayLoad();
                 loaded = Glm4vModel.load(modelDir, options, this::checkNotStopped);
             } else {
                 current.rebuild();
@@ -141,6 +164,9 @@ public final class DeviceContext {
         lock.lock();
         try {
             busy = false;
+            if (error == null && !firstAttempt && state != ContextState.STOPPED) {
+                rebuilds++;
+            }
             rebuildPending = false;
             if (state == ContextState.STOPPED) {
                 if (loaded != null) {
@@ -174,6 +200,26 @@ public final class DeviceContext {
     private void checkNotStopped(long done, long total) {
         if (state() == ContextState.STOPPED) {
             throw new CancellationException("the adapter stopped while " + id + " was loading");
+        }
+    }
+
+    /** The test hook faultInjection=load:delay:MILLIS: a slow load, cut short by stop(). */
+    private void delayLoad() {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadDelayMillis);
+        lock.lock();
+        try {
+            long left;
+            while ((left = end - System.nanoTime()) > 0) {
+                if (state == ContextState.STOPPED) {
+                    throw new CancellationException("the adapter stopped while " + id + " was loading");
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while " + id + " was loading");
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -292,6 +338,7 @@ public final class DeviceContext {
             state = ContextState.FAILED;
             failure = why;
             rebuildPending = true;
+            cardFailures++;
             RaLog.warn(RaLog.CONTEXT_DEVICE_FAILED, id + " on " + options.devices() + " left service: " + why
                     + "; it is rebuilt in the background");
             changed.signalAll();
@@ -470,5 +517,51 @@ public final class DeviceContext {
     public long[] weightBytesPerCard() {
         Glm4vModel m = modelIfLoaded();
         return m == null ? new long[options.tp()] : m.weightBytesPerCard();
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    /** The device group of the loaded model, or null (guarded by lock). */
+    private DeviceGroup group() {
+        return model == null ? null : model.group();
+    }
+
+    /**
+     * This context's figures for /metrics. Counters include every device group the context has
+     * had, so they never go down when a rebuild replaces the group.
+     *
+     * @param kvBytes KV cache its sessions hold now (all cards)
+     */
+    public MetricsSnapshot.ContextMetrics metrics(int sessions, long kvBytes) {
+        lock.lock();
+        try {
+            long copies = counters.contiguousCopies(group());
+            int active = busy && state != ContextState.LOADING && state != ContextState.REBUILDING ? 1 : 0;
+            return new MetricsSnapshot.ContextMetrics(id, state.name(), active, queue.size(), sessions, served,
+                    rebuilds, cardFailures, copies, kvBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Per card: weights, KV cache (the sessions' bytes split evenly: every rank holds the same
+     * number of KV groups), busy time and ops over every device group the context has had.
+     */
+    public List<MetricsSnapshot.CardMetrics> cardMetrics(long kvBytes) {
+        lock.lock();
+        try {
+            DeviceGroup g = group();
+            long[] weights = model == null ? new long[options.tp()] : model.weightBytesPerCard();
+            List<String> ids = options.devices();
+            List<MetricsSnapshot.CardMetrics> out = new ArrayList<>(ids.size());
+            for (int r = 0; r < ids.size(); r++) {
+                out.add(new MetricsSnapshot.CardMetrics(ids.get(r), id, r < weights.length ? weights[r] : 0,
+                        kvBytes / ids.size(), counters.busyNanos(g, r), counters.opsRun(g, r)));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
     }
 }

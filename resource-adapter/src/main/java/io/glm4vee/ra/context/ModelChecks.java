@@ -24,7 +24,7 @@ final class ModelChecks {
     }
 
     record Checked(Path dir, ModelConfig config, GenerationDefaults generationDefaults, GlmTokenizer tokenizer,
-                   FaultInjector faults) {
+                   FaultInjector faults, long loadDelayMillis) {
     }
 
     static Checked check(AdapterSettings s) {
@@ -62,7 +62,7 @@ final class ModelChecks {
         }
         FaultInjector faults;
         try {
-            faults = FaultInjector.parse(s.faultInjection());
+            faults = FaultInjector.parse(s.cardFaults());
         } catch (EngineException e) {
             throw new ConfigException(AdapterSettings.FAULT_INJECTION, String.join(",", s.faultInjection()),
                     e.getMessage());
@@ -74,6 +74,6 @@ final class ModelChecks {
             throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "tokenizer.model is not usable: "
                     + e.getMessage());
         }
-        return new Checked(dir, config, gen, tokenizer, faults);
+        return new Checked(dir, config, gen, tokenizer, faults, s.loadDelayMillis());
     }
 }

@@ -15,6 +15,7 @@ final class StreamGuard implements TokenListener {
     private final long deadlineNanos;
     private RuntimeException streamFailure;
     private boolean timedOut;
+    private long firstTokenAt;              // System.nanoTime() of the first token, 0 before it
 
     StreamGuard(TokenStream stream, CancellationToken cancel, long deadlineNanos) {
         this.stream = stream;
@@ -24,6 +25,9 @@ final class StreamGuard implements TokenListener {
 
     @Override
     public void onToken(int tokenId, String textDelta) {
+        if (firstTokenAt == 0) {
+            firstTokenAt = System.nanoTime();
+        }
         if (System.nanoTime() - deadlineNanos > 0) {
             timedOut = true;
             cancel.cancel();
@@ -37,6 +41,11 @@ final class StreamGuard implements TokenListener {
             streamFailure = e;
             cancel.cancel();
         }
+    }
+
+    /** System.nanoTime() when the first token came, or 0. */
+    long firstTokenAt() {
+        return firstTokenAt;
     }
 
     boolean timedOut() {

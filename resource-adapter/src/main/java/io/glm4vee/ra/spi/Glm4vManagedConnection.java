@@ -7,6 +7,7 @@ import io.glm4vee.ra.api.ContextInfo;
 import io.glm4vee.ra.api.DeviceInfo;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.ra.api.JobStatus;
+import io.glm4vee.ra.api.MetricsSnapshot;
 import io.glm4vee.ra.api.TokenStream;
 import io.glm4vee.ra.api.UsageReport;
 import io.glm4vee.ra.context.AdapterRuntime;
@@ -228,6 +229,10 @@ public class Glm4vManagedConnection implements ManagedConnection {
 
     List<ContextInfo> contexts() {
         return runtime.contexts();
+    }
+
+    MetricsSnapshot metrics() {
+        return runtime.metrics();
     }
 
     void drain(String contextId) {

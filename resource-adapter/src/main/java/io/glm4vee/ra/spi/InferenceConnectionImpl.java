@@ -9,6 +9,7 @@ import io.glm4vee.ra.api.InferenceConnection;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.ra.api.InferenceException.Code;
 import io.glm4vee.ra.api.JobStatus;
+import io.glm4vee.ra.api.MetricsSnapshot;
 import io.glm4vee.ra.api.TokenStream;
 import io.glm4vee.ra.api.UsageReport;
 
@@ -99,6 +100,11 @@ public class InferenceConnectionImpl implements InferenceConnection {
     @Override
     public List<ContextInfo> contexts() {
         return mc().contexts();
+    }
+
+    @Override
+    public MetricsSnapshot metrics() {
+        return mc().metrics();
     }
 
     @Override
