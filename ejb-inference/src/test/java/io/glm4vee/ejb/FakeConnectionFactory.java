@@ -8,6 +8,7 @@ import io.glm4vee.ra.api.DeviceInfo;
 import io.glm4vee.ra.api.InferenceConnection;
 import io.glm4vee.ra.api.InferenceConnectionFactory;
 import io.glm4vee.ra.api.JobStatus;
+import io.glm4vee.ra.api.MetricsSnapshot;
 import io.glm4vee.ra.api.TokenStream;
 import io.glm4vee.ra.api.UsageReport;
 
@@ -25,6 +26,9 @@ class FakeConnectionFactory implements InferenceConnectionFactory {
     int opened;
     int closed;
     transient Supplier<RuntimeException> failure;
+    transient MetricsSnapshot metrics = MetricsSnapshot.empty();
+    volatile boolean failMetrics;
+    int metricsCalls;
 
     @Override
     public InferenceConnection getConnection() {
@@ -48,6 +52,16 @@ class FakeConnectionFactory implements InferenceConnectionFactory {
             if (failure != null) {
                 throw failure.get();
             }
+        }
+
+        @Override
+        public MetricsSnapshot metrics() {
+            metricsCalls++;
+            if (failMetrics) {
+                throw new io.glm4vee.ra.api.InferenceException(io.glm4vee.ra.api.InferenceException.Code.UNAVAILABLE,
+                        "the adapter is not started");
+            }
+            return metrics;
         }
 
         @Override
