@@ -2,13 +2,20 @@ package io.glm4vee.web.dto;
 
 import io.glm4vee.ra.api.DeviceInfo;
 import jakarta.json.bind.annotation.JsonbProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
 /** Answer of GET /api/v1/devices: {"devices": [{"id", "context", "weight_bytes", "state"}]}. */
-public record DeviceList(List<Device> devices) {
+@Schema(name = "DeviceList", description = "The cards")
+public record DeviceList(@Schema(description = "every card, unused ones last") List<Device> devices) {
 
-    public record Device(String id, String context, @JsonbProperty("weight_bytes") long weightBytes, String state) {
+    @Schema(name = "Device", description = "One card")
+    public record Device(@Schema(example = "cpu:0") String id,
+                         @Schema(description = "the device context it serves (absent: unused)") String context,
+                         @Schema(description = "bytes of weight slices it holds") @JsonbProperty("weight_bytes")
+                         long weightBytes,
+                         @Schema(description = "its context's state, or UNUSED") String state) {
     }
 
     public static DeviceList of(List<DeviceInfo> devices) {

@@ -3,6 +3,7 @@ package io.glm4vee.web.resources;
 import io.glm4vee.ejb.InferenceServiceLocal;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.web.dto.ContextList;
+import io.glm4vee.web.problem.Problem;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
@@ -11,6 +12,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Device contexts: list, one, and the admin operations drain and rebuild (inference-admin;
@@ -19,6 +26,8 @@ import jakarta.ws.rs.core.MediaType;
  * may answer status calls with 503 UNAVAILABLE).
  */
 @Path("v1/contexts")
+@Tag(name = "operations", description = "Cards, device contexts and the admin operations")
+@SecurityRequirement(name = ApiDocs.API_KEY)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ContextsResource {
@@ -27,12 +36,22 @@ public class ContextsResource {
     InferenceServiceLocal service;
 
     @GET
+    @Operation(summary = "List the device contexts (model replicas) and their state")
+    @APIResponse(responseCode = "200", description = "every context",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContextList.class)))
+    @APIResponse(responseCode = "401", description = "API keys are configured and the request has no valid one",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public ContextList contexts() {
         return ContextList.of(service.contexts());
     }
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One device context")
+    @APIResponse(responseCode = "200", description = "the context",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContextList.Context.class)))
+    @APIResponse(responseCode = "404", description = "no such context",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public ContextList.Context context(@PathParam("id") String id) {
         return service.contexts().stream().filter(c -> c.id().equals(id)).findFirst()
                 .map(ContextList.Context::of)
@@ -41,12 +60,30 @@ public class ContextsResource {
 
     @POST
     @Path("{id}/drain")
+    @Operation(summary = "Drain a context (inference-admin): no new work, wait for queued work")
+    @SecurityRequirement(name = ApiDocs.API_KEY)
+    @SecurityRequirement(name = ApiDocs.ADMIN_BASIC)
+    @APIResponse(responseCode = "204", description = "drained")
+    @APIResponse(responseCode = "403", description = "the caller is not inference-admin",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such context",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public void drain(@PathParam("id") String id) {
         service.drain(id);
     }
 
     @POST
     @Path("{id}/rebuild")
+    @Operation(summary = "Rebuild a context's device group (inference-admin) and wait until it is back in service")
+    @SecurityRequirement(name = ApiDocs.API_KEY)
+    @SecurityRequirement(name = ApiDocs.ADMIN_BASIC)
+    @APIResponse(responseCode = "204", description = "back in service")
+    @APIResponse(responseCode = "403", description = "the caller is not inference-admin",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such context",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "not back in service within the bound",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public void rebuild(@PathParam("id") String id) {
         service.rebuild(id);
     }

@@ -3,6 +3,7 @@ package io.glm4vee.web.resources;
 import io.glm4vee.ejb.InferenceServiceLocal;
 import io.glm4vee.web.dto.ChatBody;
 import io.glm4vee.web.dto.JobView;
+import io.glm4vee.web.problem.Problem;
 import io.glm4vee.web.request.ChatRequests;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -17,9 +18,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Deferred jobs: POST a chat body (202 + Location), then poll GET /api/v1/jobs/{id}. */
 @Path("v1/jobs")
+@Tag(name = "jobs", description = "Deferred chat requests")
+@SecurityRequirement(name = ApiDocs.API_KEY)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
@@ -32,6 +41,13 @@ public class JobsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a chat body as a deferred job (202 and Location)")
+    @APIResponse(responseCode = "202", description = "accepted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "a bad request body",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "the job queue is full",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Response submit(ChatBody body, @Context UriInfo uri) {
         JobView job = JobView.of(service.submit(requests.fromJson(body)));
         return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(job.id()).build()).build();
@@ -39,6 +55,11 @@ public class JobsResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "A job's state, and its answer once DONE")
+    @APIResponse(responseCode = "200", description = "the job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "404", description = "no such job",
+            content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public JobView job(@PathParam("id") String id) {
         return JobView.of(service.job(id));
     }
