@@ -21,9 +21,25 @@ public final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
+    private final String authorization;
 
     public Http(URI base) {
+        this(base, null);
+    }
+
+    private Http(URI base, String authorization) {
         this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** The same client sending this Authorization header with every request ("Bearer key", "Basic ..."). */
+    public Http withAuthorization(String authorization) {
+        return new Http(base, authorization);
+    }
+
+    /** The same client sending Authorization: Bearer key. */
+    public Http withKey(String key) {
+        return withAuthorization("Bearer " + key);
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
@@ -86,6 +102,9 @@ public final class Http {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(120)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -47,6 +47,7 @@ class ServerConfigTest {
         String production = Files.readString(PRODUCTION.resolve("jvm.options"));
         assertEquals(production, Files.readString(TESTS.resolve("glm4v-it/jvm.options")));
         assertEquals(production, Files.readString(TESTS.resolve("glm4v-it-fault/jvm.options")));
+        assertEquals(production, Files.readString(TESTS.resolve("glm4v-it-ops/jvm.options")));
         assertTrue(production.contains("--add-modules=jdk.incubator.vector"), production);
     }
 

@@ -22,7 +22,7 @@ public class ApiKeysConfig {
     @Inject
     Config config;
 
-    private volatile ApiKeys keys;
+    volatile ApiKeys keys;            // read once (package-private for tests)
 
     void validateAtStartup(@Observes @Initialized(ApplicationScoped.class) Object started) {
         ApiKeys k = keys();
