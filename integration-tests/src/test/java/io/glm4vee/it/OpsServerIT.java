@@ -64,7 +64,7 @@ public class OpsServerIT {
         long t0 = System.nanoTime();
         Http.Reply ready = loading;
         while (ready.status() != 200 && System.nanoTime() - t0 < 120_000_000_000L) {
-            Thread.sleep(250);
+            Thread.sleep(500);                      // each DOWN answer is a CWMMH0052W line in the log
             ready = anonymous.get("/health/ready");
         }
         assertEquals(200, ready.status(), "ready once the context is loaded: " + ready);
