@@ -40,11 +40,15 @@ public class OpenAiRequests {
     public OpenAiRequests(ApiSettings limits, OpenAiSettings settings) {
         this.limits = limits;
         this.settings = settings;
-        init();
+        wire();
     }
 
     @PostConstruct
     void init() {
+        wire();
+    }
+
+    private void wire() {
         fetcher = settings.imageUrlAllowHosts().isEmpty() ? null
                 : new ImageFetcher(settings.imageFetchTimeoutMs(), limits.maxImageBytes());
         parser = new CompletionRequestParser(limits, settings,
