@@ -146,6 +146,15 @@ public class OpenAiJavaClientIT {
     }
 
     @Test
+    void aStopSequenceEndsTheAnswer() {
+        ChatCompletion c = client.chat().completions().create(pictureQuestion(OpenAiIt.MODEL)
+                .stop("circle").temperature(0.0).seed(42L).build());
+        String text = c.choices().getFirst().message().content().orElseThrow();
+        assertTrue(text.startsWith("A red") && !text.contains("circle"), text);
+        assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().getFirst().finishReason());
+    }
+
+    @Test
     void errorsAreTheSdksTypedExceptions() {
         BadRequestException n = assertThrows(BadRequestException.class, () -> client.chat().completions()
                 .create(pictureQuestion(OpenAiIt.MODEL).n(2).build()));

@@ -1,7 +1,6 @@
 package io.glm4vee.web.openai;
 
 import io.glm4vee.config.ApiSettings;
-import io.glm4vee.ra.api.ChatMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -22,6 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Predicate;
+
+import static io.glm4vee.web.openai.JsonFields.bool;
+import static io.glm4vee.web.openai.JsonFields.missing;
+import static io.glm4vee.web.openai.JsonFields.number;
+import static io.glm4vee.web.openai.JsonFields.string;
+import static io.glm4vee.web.openai.JsonFields.typeName;
+import static io.glm4vee.web.openai.JsonFields.whole;
+import static io.glm4vee.web.openai.JsonFields.wrongType;
 
 /**
  * Body bytes of POST /v1/chat/completions -> {@link CompletionRequest}. Every refusal is a 400
@@ -29,7 +37,7 @@ import java.util.NoSuchElementException;
  * with a code (invalid_type, invalid_value, missing_required_parameter, unknown_parameter,
  * unsupported_parameter, unsupported_value, empty_array, too_many_images, invalid_image,
  * invalid_image_url, image_too_large, context_length_exceeded); an unknown model is 404
- * model_not_found.
+ * model_not_found. The messages are read by {@link MessageParser}.
  *
  * <p>What GLM-4V cannot do is refused, not ignored: n other than 1, tools, logprobs, penalties,
  * JSON response formats. Fields that change nothing here (user, store, metadata, service_tier, ...)
@@ -47,19 +55,17 @@ public final class CompletionRequestParser {
             "user", "store", "metadata", "service_tier", "safety_identifier", "prompt_cache_key",
             // refused when set
             "reasoning_effort", "verbosity", "prediction", "audio", "web_search_options");
-    static final List<String> MESSAGE_FIELDS = List.of("role", "content", "name", "refusal", "tool_calls",
-            "function_call", "audio");
     static final int MAX_STOP = 4;
 
     private final ApiSettings limits;
     private final OpenAiSettings settings;
-    private final ImageUrls images;
+    private final MessageParser messages;
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
 
     public CompletionRequestParser(ApiSettings limits, OpenAiSettings settings, ImageUrls images) {
         this.limits = limits;
         this.settings = settings;
-        this.images = images;
+        this.messages = new MessageParser(limits, images);
     }
 
     public CompletionRequest parse(byte[] body) {
@@ -71,7 +77,6 @@ public final class CompletionRequestParser {
             }
         }
         String model = model(o);
-        Conversation c = conversation(o);
         boolean stream = bool(o, "stream");
         boolean includeUsage = streamOptions(o, stream);
         Integer maxTokens = maxTokens(o);
@@ -90,7 +95,9 @@ public final class CompletionRequestParser {
                     + "returns one choice per request; send n=1 or leave n out");
         }
         nothingGlm4vLacks(o);
-        return new CompletionRequest(model, c.messages, c.image, maxTokens == null ? limits.defaultMaxTokens() : maxTokens,
+        // the messages last: they may decode (or fetch) the image, so every cheaper refusal comes first
+        MessageParser.Conversation c = messages.conversation(o);
+        return new CompletionRequest(model, c.messages(), c.image(), maxTokens == null ? limits.defaultMaxTokens() : maxTokens,
                 temperature, topP, seed, stop, stream, includeUsage);
     }
 
@@ -126,171 +133,6 @@ public final class CompletionRequestParser {
                     + "have access to it. This server serves `" + settings.modelId() + "`.", "model", "model_not_found"));
         }
         return settings.modelId();
-    }
-
-    // ---------------------------------------------------------------- messages
-
-    private record Conversation(List<ChatMessage> messages, byte[] image) {
-    }
-
-    private Conversation conversation(JsonObject o) {
-        JsonValue v = o.get("messages");
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            throw missing("messages");
-        }
-        if (!(v instanceof JsonArray list)) {
-            throw wrongType("messages", "an array", v);
-        }
-        if (list.isEmpty()) {
-            throw OpenAiException.invalid("messages", "empty_array", "Invalid 'messages': empty array. Expected an "
-                    + "array with minimum length 1, but got an empty array instead.");
-        }
-        if (list.size() > limits.maxMessages()) {
-            throw OpenAiException.invalid("messages", "array_above_max_length", "Invalid 'messages': at most "
-                    + limits.maxMessages() + " messages per request, got " + list.size() + ".");
-        }
-        List<ChatMessage> out = new ArrayList<>(list.size());
-        ImageHolder image = new ImageHolder();
-        long chars = 0;
-        boolean anyText = false;
-        for (int i = 0; i < list.size(); i++) {
-            ChatMessage m = message(list.get(i), "messages[" + i + "]", image);
-            chars += m.content().length();
-            anyText |= !m.content().isBlank();
-            out.add(m);
-        }
-        if (chars > limits.maxTextChars()) {
-            throw OpenAiException.invalid("messages", "context_length_exceeded", "The messages hold " + chars
-                    + " characters of text, over this server's limit of " + limits.maxTextChars() + ".");
-        }
-        if (!anyText && image.bytes == null) {
-            throw OpenAiException.invalid("messages", "invalid_value", "Every message is empty: send some text "
-                    + "or an image.");
-        }
-        int last = out.size() - 1;
-        if (!"user".equals(out.get(last).role())) {
-            throw OpenAiException.invalid("messages[" + last + "].role", "invalid_value", "The last message must be "
-                    + "from the user (GLM-4V answers a user turn), not from the " + out.get(last).role() + ".");
-        }
-        return new Conversation(out, image.bytes);
-    }
-
-    /** The one image of the conversation and where it came from. */
-    private static final class ImageHolder {
-        byte[] bytes;
-        String at;
-    }
-
-    private ChatMessage message(JsonValue v, String at, ImageHolder image) {
-        if (!(v instanceof JsonObject m)) {
-            throw wrongType(at, "an object", v);
-        }
-        String role = string(m, "role", at + ".role");
-        if (role == null) {
-            throw missing(at + ".role");
-        }
-        String mapped = switch (role) {
-            case "system", "developer" -> "system";
-            case "user" -> "user";
-            case "assistant" -> "assistant";
-            case "tool", "function" -> throw OpenAiException.invalid(at + ".role", "unsupported_value", "Messages "
-                    + "with role '" + role + "' are not supported: this server serves GLM-4V without tools.");
-            default -> throw OpenAiException.invalid(at + ".role", "invalid_value", "Invalid value: '" + role
-                    + "'. Supported values are: 'system', 'developer', 'user' and 'assistant'.");
-        };
-        for (String key : m.keySet()) {
-            if (!MESSAGE_FIELDS.contains(key)) {
-                throw OpenAiException.invalid(at + "." + key, "unknown_parameter", "Unrecognized argument: "
-                        + at + "." + key);
-            }
-        }
-        string(m, "name", at + ".name"); // accepted, not used: GLM-4's template has no speaker names
-        if (!absentOr(m.get("tool_calls"), JsonValue.EMPTY_JSON_ARRAY) || !absentOr(m.get("function_call"), null)
-                || !absentOr(m.get("audio"), null)) {
-            throw OpenAiException.invalid(at, "unsupported_parameter", "tool_calls, function_call and audio are not "
-                    + "supported: this server serves GLM-4V without tools or audio.");
-        }
-        if (m.containsKey("refusal") && m.get("refusal").getValueType() != JsonValue.ValueType.NULL) {
-            string(m, "refusal", at + ".refusal");
-        }
-        JsonValue content = m.get("content");
-        if (content == null || content.getValueType() == JsonValue.ValueType.NULL) {
-            throw missing(at + ".content");
-        }
-        if (content instanceof JsonString s) {
-            return new ChatMessage(mapped, s.getString(), false);
-        }
-        if (!(content instanceof JsonArray parts)) {
-            throw wrongType(at + ".content", "a string or an array of content parts", content);
-        }
-        StringBuilder text = new StringBuilder();
-        boolean hasImage = false;
-        for (int j = 0; j < parts.size(); j++) {
-            String pat = at + ".content[" + j + "]";
-            if (!(parts.get(j) instanceof JsonObject part)) {
-                throw wrongType(pat, "an object", parts.get(j));
-            }
-            String type = string(part, "type", pat + ".type");
-            if (type == null) {
-                throw missing(pat + ".type");
-            }
-            switch (type) {
-                case "text", "refusal" -> {
-                    if ("refusal".equals(type) && !"assistant".equals(role)) {
-                        throw OpenAiException.invalid(pat + ".type", "invalid_value", "refusal parts belong to "
-                                + "assistant messages.");
-                    }
-                    String t = string(part, type, pat + "." + type);
-                    if (t == null) {
-                        throw missing(pat + "." + type);
-                    }
-                    if (!text.isEmpty()) {
-                        text.append('\n');
-                    }
-                    text.append(t);
-                }
-                case "image_url" -> {
-                    if (!"user".equals(mapped)) {
-                        throw OpenAiException.invalid(pat, "invalid_value", "Image parts are only allowed in user "
-                                + "messages, not in " + role + " messages.");
-                    }
-                    if (image.bytes != null) {
-                        throw OpenAiException.invalid(pat, "too_many_images", "GLM-4V takes one image per "
-                                + "conversation, and " + image.at + " already has one.");
-                    }
-                    image.bytes = images.load(imageUrl(part, pat), pat + ".image_url.url");
-                    image.at = pat;
-                    hasImage = true;
-                }
-                default -> throw OpenAiException.invalid(pat + ".type", "unsupported_value", "Content parts of type '"
-                        + type + "' are not supported; use 'text' and 'image_url'.");
-            }
-        }
-        return new ChatMessage(mapped, text.toString(), hasImage);
-    }
-
-    /** {"type": "image_url", "image_url": {"url", "detail"?}} (also the older "image_url": "url"). */
-    private static String imageUrl(JsonObject part, String at) {
-        JsonValue v = part.get("image_url");
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            throw missing(at + ".image_url");
-        }
-        if (v instanceof JsonString s) {
-            return s.getString();
-        }
-        if (!(v instanceof JsonObject img)) {
-            throw wrongType(at + ".image_url", "an object {\"url\"}", v);
-        }
-        String url = string(img, "url", at + ".image_url.url");
-        if (url == null) {
-            throw missing(at + ".image_url.url");
-        }
-        String detail = string(img, "detail", at + ".image_url.detail"); // GLM-4V sees every image at one size
-        if (detail != null && !List.of("auto", "low", "high").contains(detail)) {
-            throw OpenAiException.invalid(at + ".image_url.detail", "invalid_value", "Invalid value: '" + detail
-                    + "'. Supported values are: 'auto', 'low' and 'high'.");
-        }
-        return url;
     }
 
     // ---------------------------------------------------------------- generation options
@@ -391,7 +233,7 @@ public final class CompletionRequestParser {
         neutral(o, "metadata", v -> v instanceof JsonObject, "expected an object");
     }
 
-    private static void neutral(JsonObject o, String key, java.util.function.Predicate<JsonValue> ok, String why) {
+    private static void neutral(JsonObject o, String key, Predicate<JsonValue> ok, String why) {
         JsonValue v = o.get(key);
         if (v != null && v.getValueType() != JsonValue.ValueType.NULL && !ok.test(v)) {
             throw OpenAiException.invalid(key, "unsupported_parameter", "Unsupported value for '" + key + "': " + why
@@ -401,92 +243,6 @@ public final class CompletionRequestParser {
 
     private static boolean isZero(JsonValue v) {
         return v instanceof JsonNumber n && n.bigDecimalValue().signum() == 0;
-    }
-
-    // ---------------------------------------------------------------- JSON helpers
-
-    private static boolean absentOr(JsonValue v, JsonValue neutral) {
-        return v == null || v.getValueType() == JsonValue.ValueType.NULL || v.equals(neutral);
-    }
-
-    private static String string(JsonObject o, String key, String param) {
-        JsonValue v = o.get(key);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonString s)) {
-            throw wrongType(param, "a string", v);
-        }
-        return s.getString();
-    }
-
-    private static boolean bool(JsonObject o, String key) {
-        JsonValue v = o.get(key);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return false;
-        }
-        return switch (v.getValueType()) {
-            case TRUE -> true;
-            case FALSE -> false;
-            default -> throw wrongType(key, "a boolean", v);
-        };
-    }
-
-    private static Double number(JsonObject o, String key, double min, double max, boolean minInclusive) {
-        JsonValue v = o.get(key);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonNumber n)) {
-            throw wrongType(key, "a number", v);
-        }
-        double d = n.doubleValue();
-        if (!(minInclusive ? d >= min : d > min) || d > max) {
-            throw OpenAiException.invalid(key, "invalid_value", "Invalid '" + key + "': must be between "
-                    + fmt(min) + " and " + fmt(max) + ", got " + n + ".");
-        }
-        return d;
-    }
-
-    private static Long whole(JsonObject o, String key, BigDecimal min, BigDecimal max) {
-        JsonValue v = o.get(key);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw wrongType(key, "an integer", v);
-        }
-        BigDecimal value = n.bigDecimalValue();
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw OpenAiException.invalid(key, "invalid_value", "Invalid '" + key + "': must be between "
-                    + min.toPlainString() + " and " + max.toPlainString() + ", got " + value.toPlainString() + ".");
-        }
-        return value.longValueExact();
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    private static OpenAiException missing(String param) {
-        return OpenAiException.invalid(param, "missing_required_parameter", "Missing required parameter: '"
-                + param + "'.");
-    }
-
-    private static OpenAiException wrongType(String param, String expected, JsonValue got) {
-        return OpenAiException.invalid(param, "invalid_type", "Invalid type for '" + param + "': expected "
-                + expected + ", but got " + typeName(got) + " instead.");
-    }
-
-    private static String typeName(JsonValue v) {
-        return switch (v.getValueType()) {
-            case TRUE, FALSE -> "a boolean";
-            case NULL -> "null";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> v instanceof JsonNumber n && n.isIntegral() ? "an integer" : "a decimal";
-        };
     }
 
     private static String utf8(byte[] body) {
