@@ -14,17 +14,18 @@ import java.util.Set;
  * Builds a JSON-P tree from parser events, stricter than a JsonReader in ways every JSON-P
  * implementation agrees on: a duplicate key, content after the value and nesting deeper than
  * {@link #MAX_DEPTH} are errors (JSON-P's own duplicate-key option is not honoured by every
- * parser, and trailing content is not checked by readers).
+ * parser, and trailing content is not checked by readers). Shared by the native and the
+ * OpenAI-compatible body parsers.
  */
-final class JsonTree {
+public final class JsonTree {
 
-    static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = 32;
 
     private JsonTree() {
     }
 
     /** @throws JsonParsingException for malformed JSON and the rules above */
-    static JsonValue read(JsonParser parser) {
+    public static JsonValue read(JsonParser parser) {
         if (!parser.hasNext()) {
             throw new JsonParsingException("no JSON value", parser.getLocation());
         }
