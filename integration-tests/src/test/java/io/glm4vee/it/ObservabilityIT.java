@@ -114,6 +114,12 @@ public class ObservabilityIT {
         assertTrue(ready.body().contains("glm4v-contexts"), ready.body());
     }
 
+    private static List<String> pathsOf(JsonNode doc) {
+        List<String> names = new java.util.ArrayList<>();
+        doc.path("paths").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void theOpenApiDocumentDescribesTheNativeChatWithItsSchemas() throws Exception {
         // HTTP/1.1: a cleartext HTTP/2 upgrade request can hang in Liberty's OpenAPI UI bundle
@@ -127,7 +133,7 @@ public class ObservabilityIT {
         JsonNode chat = doc.path("paths").path("/api/v1/chat").path("post");
         assertEquals("#/components/schemas/ChatBody",
                 chat.path("requestBody").path("content").path("application/json").path("schema").path("$ref").asText(),
-                chat.toString());
+                "paths: " + pathsOf(doc) + "; POST /api/v1/chat: " + chat);
         assertEquals("#/components/schemas/ChatForm", chat.path("requestBody").path("content")
                 .path("multipart/form-data").path("schema").path("$ref").asText());
         assertEquals("#/components/schemas/ChatReply", chat.path("responses").path("200").path("content")
@@ -144,6 +150,9 @@ public class ObservabilityIT {
         assertTrue(schemas.path("Message").path("properties").has("image"));
         assertTrue(schemas.path("TokenUsage").path("properties").has("prompt_tokens"));
         assertEquals("bearer", doc.path("components").path("securitySchemes").path("apiKey").path("scheme").asText());
+        for (String path : List.of("/v1/chat/completions", "/v1/models")) {
+            assertTrue(doc.path("paths").has(path), "the OpenAI-compatible API under /v1: " + path);
+        }
         for (String path : List.of("/api/v1/sessions", "/api/v1/sessions/{id}", "/api/v1/jobs", "/api/v1/jobs/{id}",
                 "/api/v1/usage", "/api/v1/devices", "/api/v1/contexts", "/api/v1/contexts/{id}",
                 "/api/v1/contexts/{id}/drain", "/api/v1/contexts/{id}/rebuild")) {

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * applications' listed classes, and which one a request path belongs to: the metrics label an
  * endpoint by its template, never by the ids in its path, so the number of series stays bounded.
  */
-final class EndpointTemplates {
+public final class EndpointTemplates {
 
     private static final Pattern PARAM = Pattern.compile("\\{\\s*(\\w[\\w.-]*)\\s*(?::\\s*((?:[^{}]|\\{[^{}]*})+))?}");
 
@@ -66,11 +66,16 @@ final class EndpointTemplates {
         return new EndpointTemplates(all);
     }
 
+    /** The templates of one application's resource classes ("/api/v1/sessions/{id}" for root "/api"). */
+    public static List<String> templates(String root, Collection<Class<?>> resources) {
+        return of(Map.of(root, resources)).templates();
+    }
+
     static EndpointTemplates none() {
         return new EndpointTemplates(List.of());
     }
 
-    List<String> templates() {
+    public List<String> templates() {
         return templates.stream().map(Template::template).toList();
     }
 
@@ -112,7 +117,7 @@ final class EndpointTemplates {
     }
 
     /** "/api" + "v1/chat" = "/api/v1/chat" (one slash between parts, none at the end). */
-    static String join(String a, String b) {
+    public static String join(String a, String b) {
         StringBuilder out = new StringBuilder();
         for (String part : (a + "/" + b).split("/")) {
             if (!part.isEmpty()) {
