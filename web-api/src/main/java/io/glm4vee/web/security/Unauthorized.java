@@ -7,7 +7,8 @@ import jakarta.json.Json;
 
 /**
  * The 401 answer of a request without a valid API key, in the error format of the API it asked:
- * OpenAI's error object on /v1/* (so OpenAI SDKs raise their AuthenticationError),
+ * OpenAI's error object on /v1/* (type authentication_error, code invalid_api_key, as the OpenAI
+ * API's own table in README.md has it; SDKs raise their AuthenticationException),
  * application/problem+json with code UNAUTHORIZED elsewhere. Always with WWW-Authenticate: Bearer.
  */
 public record Unauthorized(String contentType, String body, String wwwAuthenticate) {
@@ -26,9 +27,9 @@ public record Unauthorized(String contentType, String body, String wwwAuthentica
         if (path != null && (path.equals("/v1") || path.startsWith("/v1/"))) {
             String body = Json.createObjectBuilder().add("error", Json.createObjectBuilder()
                     .add("message", detail)
-                    .add("type", "invalid_request_error")
+                    .add("type", "authentication_error")
                     .addNull("param")
-                    .add("code", keyWasInvalid ? "invalid_api_key" : "missing_api_key")).build().toString();
+                    .add("code", "invalid_api_key")).build().toString();
             return new Unauthorized("application/json", body, challenge);
         }
         ProblemResponse p = new ProblemResponse(Problem.of(ProblemCode.UNAUTHORIZED, detail), null, null);

@@ -49,7 +49,7 @@ class ApiKeyFilterTest {
         assertEquals("application/json", response.contentType);
         JsonObject error = Json.createReader(new StringReader(response.body())).readObject().getJsonObject("error");
         assertEquals("invalid_api_key", error.getString("code"));
-        assertEquals("invalid_request_error", error.getString("type"));
+        assertEquals("authentication_error", error.getString("type"));
         assertTrue(error.isNull("param"));
     }
 
