@@ -152,7 +152,12 @@ public class ObservabilityIT {
         assertEquals("bearer", doc.path("components").path("securitySchemes").path("apiKey").path("scheme").asText());
         for (String path : List.of("/v1/chat/completions", "/v1/models")) {
             assertTrue(doc.path("paths").has(path), "the OpenAI-compatible API under /v1: " + path);
+            JsonNode op = doc.path("paths").path(path).elements().next();
+            assertTrue(op.has("summary") && op.has("responses"), "documented: " + path + " " + op);
         }
+        JsonNode completion = doc.path("paths").path("/v1/chat/completions").path("post");
+        assertTrue(completion.path("requestBody").path("content").path("application/json").path("schema")
+                .path("properties").has("messages"), "request schema of /v1/chat/completions: " + completion);
         for (String path : List.of("/api/v1/sessions", "/api/v1/sessions/{id}", "/api/v1/jobs", "/api/v1/jobs/{id}",
                 "/api/v1/usage", "/api/v1/devices", "/api/v1/contexts", "/api/v1/contexts/{id}",
                 "/api/v1/contexts/{id}/drain", "/api/v1/contexts/{id}/rebuild")) {

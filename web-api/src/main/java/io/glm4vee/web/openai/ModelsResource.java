@@ -7,6 +7,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import java.util.List;
 
 /** GET /v1/models (the served model) and GET /v1/models/{model} (its id or an alias; else 404 model_not_found). */
@@ -18,6 +25,12 @@ public class ModelsResource {
     OpenAiRequests requests;
 
     @GET
+    @Operation(summary = "List the served model (OpenAI-compatible)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = "application/json", schema = @Schema(
+            type = SchemaType.OBJECT, description = "{object: list, data: [{id, object: model, created, owned_by}]}",
+            properties = {
+                @SchemaProperty(name = "object", type = SchemaType.STRING, enumeration = "list"),
+                @SchemaProperty(name = "data", type = SchemaType.ARRAY)})))
     public Response list() {
         return Response.ok(OpenAiJson.models(List.of(requests.settings().modelId()), requests.startedAt()),
                 OpenAiJson.JSON_UTF8).build();
@@ -25,6 +38,10 @@ public class ModelsResource {
 
     @GET
     @Path("{model: .+}")
+    @Operation(summary = "Describe a model by id or alias (OpenAI-compatible)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = "application/json", schema = @Schema(
+            type = SchemaType.OBJECT, description = "{id, object: model, created, owned_by}")))
+    @APIResponse(responseCode = "404", description = OpenAiSchemas.ERROR)
     public Response retrieve(@PathParam("model") String model) {
         if (!requests.settings().modelNames().contains(model)) {
             throw new OpenAiException(OpenAiError.of(404, "The model `" + model + "` does not exist or you do not "
