@@ -163,11 +163,7 @@ public final class EvalRunner {
     }
 
     private static ObjectNode top5(float[] v) {
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            idx[i] = i;
-        }
-        java.util.Arrays.sort(idx, (a, b) -> v[a] != v[b] ? Float.compare(v[b], v[a]) : Integer.compare(a, b));
+        Integer[] idx = Sampler.descendingOrder(v);
         ObjectNode o = JSON.createObjectNode();
         ArrayNode ids = o.putArray("ids");
         ArrayNode vals = o.putArray("values");

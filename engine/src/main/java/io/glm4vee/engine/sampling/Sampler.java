@@ -42,6 +42,16 @@ public final class Sampler {
         return best;
     }
 
+    /** Ids by descending logit, ties by ascending id: one stable, reproducible order for sampling and reports. */
+    public static Integer[] descendingOrder(float[] logits) {
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        return order;
+    }
+
     static void guardInvalid(float[] logits) {
         for (float v : logits) {
             if (Float.isNaN(v) || Float.isInfinite(v)) {
@@ -68,12 +78,7 @@ public final class Sampler {
 
     private int sample(float[] logits) {
         int n = logits.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        // descending by logit, ties by id: a stable, reproducible order
-        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        Integer[] order = descendingOrder(logits);
         int keep = params.topK() > 0 ? Math.min(params.topK(), n) : n;
         double t = params.temperature();
         double max = logits[order[0]] / t;
