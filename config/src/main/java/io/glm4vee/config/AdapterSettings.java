@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param modelPath            checkpoint directory (config.json, tokenizer.model, safetensors)
  * @param devices              card ids in order; context i uses cards [i*tp, (i+1)*tp)
  * @param tensorParallelSize   cards per context
- * @param backend              "cpu" (the only backend of this version)
+ * @param backend              "cpu" (cards cpu:N) or "ascend" (cards npu:N; the glm4v-ascend module)
  * @param contexts             model replicas, each on its own tp cards
  * @param threadsPerCard       compute threads of each CPU card
  * @param maxSequenceLength    prompt + answer tokens at most; 0 = the model's seq_length
@@ -78,8 +78,8 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
     public static final long MAX_IMAGE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     private static final Pattern DEVICE_ID = Pattern.compile("([a-z]+):(\\d{1,4})");
-    private static final Set<String> BACKENDS_BUILT = Set.of("cpu");
-    private static final Set<String> BACKENDS_PLANNED = Set.of("ascend");
+    /** Backend name -> prefix of its card ids. Whether a backend is on the class path is checked at start. */
+    private static final Map<String, String> BACKENDS = Map.of("cpu", "cpu", "ascend", "npu");
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
 
     public AdapterSettings {
@@ -181,12 +181,10 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
             throw new ConfigException(MODEL_PATH, modelPath, "is required: the directory of a GLM-4V checkpoint "
                     + "(config.json, tokenizer.model, *.safetensors)");
         }
-        if (backend == null || !BACKENDS_BUILT.contains(backend)) {
-            String rule = BACKENDS_PLANNED.contains(backend)
-                    ? "the " + backend + " backend is not built in this version; use backend=cpu"
-                    : "unknown backend; supported: cpu (ascend is planned, not built in this version)";
-            throw new ConfigException(BACKEND, backend, rule);
+        if (backend == null || !BACKENDS.containsKey(backend)) {
+            throw new ConfigException(BACKEND, backend, "unknown backend; backends: ascend, cpu");
         }
+        String prefix = BACKENDS.get(backend);
         String deviceCsv = String.join(",", devices);
         if (devices.isEmpty()) {
             throw new ConfigException(DEVICES, deviceCsv, "lists no card; write card ids separated by commas, "
@@ -199,9 +197,9 @@ public record AdapterSettings(String modelPath, List<String> devices, int tensor
                 throw new ConfigException(DEVICES, deviceCsv, "'" + id + "' is not a card id; expected kind:index "
                         + "such as cpu:0");
             }
-            if (!m.group(1).equals(backend)) {
+            if (!m.group(1).equals(prefix)) {
                 throw new ConfigException(DEVICES, deviceCsv, "card " + id + " does not belong to backend=" + backend
-                        + " (its cards are " + backend + ":0, " + backend + ":1, ...)");
+                        + " (its cards are " + prefix + ":0, " + prefix + ":1, ...)");
             }
             if (!seen.add(id)) {
                 throw new ConfigException(DEVICES, deviceCsv, "card " + id + " is listed twice; every card serves "

@@ -54,11 +54,23 @@ class AdapterSettingsTest {
         assertEquals(0, AdapterSettings.fromStrings(Map.of("modelPath", "/m")).loadDelayMillis());
     }
 
+    @Test
+    void ascendTakesNpuCards() {
+        AdapterSettings s = AdapterSettings.fromStrings(Map.of("modelPath", "/m", "backend", "ascend",
+                "devices", "npu:0,npu:1"));
+        assertEquals("ascend", s.backend());
+        assertEquals(List.of("npu:0", "npu:1"), s.devices());
+        ConfigException e = assertThrows(ConfigException.class, () -> AdapterSettings.fromStrings(
+                Map.of("modelPath", "/m", "backend", "ascend")));
+        assertEquals("devices", e.key());
+        assertTrue(e.getMessage().contains("card cpu:0 does not belong to backend=ascend (its cards are npu:0, npu:1, ...)"),
+                e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "modelPath|''|modelPath=(not set): is required",
-        "backend|ascend|backend=ascend: the ascend backend is not built in this version",
-        "backend|cuda|backend=cuda: unknown backend",
+        "backend|cuda|backend=cuda: unknown backend; backends: ascend, cpu",
         "devices|cpu:0,cpu:0|devices=cpu:0,cpu:0: card cpu:0 is listed twice",
         "devices|cpu0|devices=cpu0: 'cpu0' is not a card id",
         "devices|npu:0,npu:1|devices=npu:0,npu:1: card npu:0 does not belong to backend=cpu",

@@ -25,5 +25,7 @@ public enum ErrorCode {
     TP_UNSUPPORTED,
     DEVICE_FAILED,
     DEVICE_TIMEOUT,
+    /** The requested device backend is not on the class path or cannot run here. */
+    BACKEND_UNAVAILABLE,
     INTERNAL
 }

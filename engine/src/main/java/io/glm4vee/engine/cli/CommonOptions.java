@@ -33,8 +33,13 @@ final class CommonOptions {
     @Option(names = "--tp", paramLabel = "N", description = "tensor-parallel cards (default: 1, or the number of --devices)")
     Integer tp;
 
-    @Option(names = "--devices", paramLabel = "IDS", description = "cards to use, e.g. cpu:0,cpu:1 (default: cpu:0..tp-1)")
+    @Option(names = "--devices", paramLabel = "IDS",
+            description = "cards to use, e.g. cpu:0,cpu:1 or npu:0,npu:1 (default: the backend's cards 0..tp-1)")
     String devices;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "device backend: cpu (default) or ascend (npu:N cards; needs the glm4v-ascend module)")
+    String backend;
 
     @Option(names = "--launch-blocking", description = "run every op synchronously and stop at the one that fails "
             + "(also GLM4V_LAUNCH_BLOCKING=1 or ASCEND_LAUNCH_BLOCKING=1)")
@@ -62,7 +67,9 @@ final class CommonOptions {
      * the cores divided among the cards.
      */
     DeviceOptions deviceOptions() {
-        List<String> ids = devices != null ? DeviceIds.parse(devices) : DeviceIds.firstCpus(tp == null ? 1 : tp);
+        String b = backend == null ? null : backend.trim().toLowerCase(java.util.Locale.ROOT);
+        String prefix = "ascend".equals(b) ? "npu" : "cpu";
+        List<String> ids = devices != null ? DeviceIds.parse(devices) : DeviceIds.first(prefix, tp == null ? 1 : tp);
         if (tp != null && tp != ids.size()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--tp " + tp + " does not match the " + ids.size() + " cards of --devices " + devices);
@@ -74,7 +81,7 @@ final class CommonOptions {
         int perCard = threads != null ? threadCount()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / ids.size());
         return new DeviceOptions(ids, perCard, ExecutionMode.resolve(launchBlocking, System.getenv()),
-                Duration.ofMillis((long) (deviceTimeout * 1000)), faults == null ? null : FaultInjector.parse(faults));
+                Duration.ofMillis((long) (deviceTimeout * 1000)), faults == null ? null : FaultInjector.parse(faults), b);
     }
 
     int threadCount() {

@@ -45,8 +45,8 @@ final class InfoCommand implements Runnable {
             out.printf(Locale.ROOT, "KV cache (f32)   %s per token, %s at seq_length %d%n",
                     Units.bytes(s.kvBytesPerToken()), Units.bytes(s.kvBytesPerToken() * c.seqLength()), c.seqLength());
             var opts = model.deviceOptions();
-            out.printf(Locale.ROOT, "devices          %s: tp %d, %d thread(s) per card, %s%n", opts.devices(), opts.tp(),
-                    opts.threadsPerCard(), opts.mode());
+            out.printf(Locale.ROOT, "devices          %s (backend %s): tp %d, %d thread(s) per card, %s%n",
+                    opts.devices(), opts.backend(), opts.tp(), opts.threadsPerCard(), opts.mode());
             long[] perCard = model.weightBytesPerCard();
             var plan = io.glm4vee.engine.parallel.TpPlan.of(c, opts.tp(), 0);
             long kvPerCard = io.glm4vee.engine.model.KvCache.bytesFor(c.numLayers(), plan.localGroups(), c.headDim(), 1);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -23,22 +24,53 @@ public final class DeviceGroup implements AutoCloseable {
         void run(int rank, Device device);
     }
 
+    /** Opens one card of a group; the card reports its failures to onFailure. */
+    @FunctionalInterface
+    public interface CardFactory {
+        Device open(String id, int rank, Consumer<Device.DeviceFailure> onFailure);
+    }
+
+    /** Makes the communicator of a group once its cards are open. */
+    @FunctionalInterface
+    public interface CommFactory {
+        Communicator open(List<Device> cards);
+    }
+
     private final List<Device> devices = new ArrayList<>();
-    private final CpuCommunicator comm;
+    private final Communicator comm;
     private final ExecutionMode mode;
     private final long timeoutNanos;
     private final LayoutStats layout = new LayoutStats();
     private final AtomicReference<String> failed = new AtomicReference<>();
     private final AtomicReference<Device.DeviceFailure> firstFailure = new AtomicReference<>();
+    private volatile Communicator commRef;
     private volatile boolean reported;
 
-    private DeviceGroup(List<String> ids, int threadsPerCard, ExecutionMode mode, Duration timeout, FaultInjector faults) {
+    private DeviceGroup(List<String> ids, ExecutionMode mode, Duration timeout, CardFactory cards, CommFactory comms) {
         this.mode = mode;
         this.timeoutNanos = timeout.toNanos();
-        this.comm = new CpuCommunicator(ids.toArray(String[]::new), timeout.toMillis());
-        for (int r = 0; r < ids.size(); r++) {
-            devices.add(new CpuDevice(ids.get(r), r, threadsPerCard, faults, this::onCardFailure));
+        try {
+            for (int r = 0; r < ids.size(); r++) {
+                devices.add(cards.open(ids.get(r), r, this::onCardFailure));
+            }
+            this.comm = comms.open(List.copyOf(devices));
+        } catch (RuntimeException | Error e) {
+            for (int i = devices.size() - 1; i >= 0; i--) {
+                devices.get(i).close();
+            }
+            throw e;
         }
+        this.commRef = comm;
+    }
+
+    /**
+     * A group of any backend's cards: the cards are opened in rank order, then the
+     * communicator over them. A card that fails to open closes the ones opened before it.
+     */
+    public static DeviceGroup of(List<String> ids, ExecutionMode mode, Duration timeout, CardFactory cards,
+                                 CommFactory comms) {
+        DeviceIds.check(ids);
+        return new DeviceGroup(List.copyOf(ids), mode == null ? ExecutionMode.ASYNC : mode, timeout, cards, comms);
     }
 
     /** A group of CPU cards, e.g. ids [cpu:0, cpu:1]. */
@@ -48,13 +80,18 @@ public final class DeviceGroup implements AutoCloseable {
         if (threadsPerCard < 1) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "threads per card must be >= 1, got " + threadsPerCard);
         }
-        return new DeviceGroup(ids, threadsPerCard, mode, timeout, faults == null ? FaultInjector.none() : faults);
+        FaultInjector f = faults == null ? FaultInjector.none() : faults;
+        return of(ids, mode, timeout, (id, rank, onFailure) -> new CpuDevice(id, rank, threadsPerCard, f, onFailure),
+                cards -> new CpuCommunicator(ids.toArray(String[]::new), timeout.toMillis()));
     }
 
     private void onCardFailure(Device.DeviceFailure f) {
         firstFailure.compareAndSet(null, f);
         failed.compareAndSet(null, f.device() + " failed in " + f.op().where() + ": " + f.cause().getMessage());
-        comm.abort(f.device() + " failed");           // peers waiting in a collective stop now, not at their timeout
+        Communicator c = commRef;
+        if (c != null) {
+            c.abort(f.device() + " failed");          // peers waiting in a collective stop now, not at their timeout
+        }
     }
 
     public int size() {

@@ -2,12 +2,13 @@ package io.glm4vee.engine.model;
 
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.ErrorCode;
+import io.glm4vee.engine.backend.Backend;
+import io.glm4vee.engine.backend.ModelForward;
 import io.glm4vee.engine.device.DeviceGroup;
 import io.glm4vee.engine.device.DeviceOptions;
 import io.glm4vee.engine.image.ClipPreprocessor;
 import io.glm4vee.engine.image.RgbImage;
 import io.glm4vee.engine.parallel.TpPlan;
-import io.glm4vee.engine.tensor.Tensor;
 import io.glm4vee.engine.tokenizer.GlmTokenizer;
 import io.glm4vee.engine.weights.Checkpoint;
 import io.glm4vee.engine.weights.CheckpointSpec;
@@ -16,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,8 +34,7 @@ public final class Glm4vModel implements AutoCloseable {
     private final DeviceOptions deviceOptions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private DeviceGroup group;
-    private TextDecoder text;
-    private VisionTower vision;
+    private ModelForward forward;
 
     private Glm4vModel(Path dir, ModelConfig config, GenerationDefaults gen, Checkpoint checkpoint,
                        GlmTokenizer tokenizer, DeviceOptions options) {
@@ -49,13 +48,12 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     private void build() {
-        DeviceGroup g = deviceOptions.openGroup();
+        Backend backend = deviceOptions.backendImpl();
+        DeviceGroup g = backend.openGroup(deviceOptions);
         try {
-            Weights w = new Weights(checkpoint);
-            this.text = new TextDecoder(config, w, g);
-            this.vision = config.vision() == null ? null : new VisionTower(config, w, g);
+            this.forward = backend.forward(config, checkpoint, g, deviceOptions);
             this.group = g;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             g.close();
             throw e;
         }
@@ -80,6 +78,7 @@ public final class Glm4vModel implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new EngineException(ErrorCode.BAD_CHECKPOINT, "model directory " + dir + " does not exist");
         }
+        options.backendImpl();                            // an absent backend is named before anything is read
         ModelConfig config = ModelConfig.load(dir);
         TpPlan.check(config, options.tp());
         GenerationDefaults gen = GenerationDefaults.load(dir);
@@ -147,7 +146,7 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     public boolean hasVision() {
-        return vision != null;
+        return forward.hasVision();
     }
 
     /**
@@ -156,12 +155,7 @@ public final class Glm4vModel implements AutoCloseable {
      */
     public Sequence newSequence(int capacity) {
         checkOpen();
-        TpPlan p = TpPlan.of(config, group.size(), 0);
-        KvCache[] caches = new KvCache[group.size()];
-        for (int r = 0; r < caches.length; r++) {
-            caches[r] = new KvCache(config.numLayers(), p.localGroups(), config.headDim(), capacity);
-        }
-        return new Sequence(caches, group);
+        return new Sequence(forward.newCache(capacity), group);
     }
 
     /** Normalised pixels (3, S, S) for this model's image size. */
@@ -207,12 +201,7 @@ public final class Glm4vModel implements AutoCloseable {
         for (int i = 0; i < positions.length; i++) {
             positions[i] += keep;                          // positions count original ids
         }
-        Tensor[] x = embed(in, restHasImage ? pixels : null);
-        if (observer != null) {
-            group.synchronize("input embeddings");
-            observer.inputEmbeddings(x[0]);
-        }
-        float[] logits = text.forward(x, positions, seq.caches, observer);
+        float[] logits = forward.forward(in, restHasImage ? pixels : null, positions, seq.cache, observer);
         if (restHasImage) {
             seq.boiIndex = keep + in.boiIndex();
             seq.imageRows = in.imageTokens();
@@ -248,10 +237,7 @@ public final class Glm4vModel implements AutoCloseable {
         if (seq.boiIndex >= 0 && n > seq.boiIndex && n < seq.boiIndex + 3) {
             n = seq.boiIndex;
         }
-        int rows = seq.rowsFor(n);
-        for (KvCache c : seq.caches) {
-            c.truncate(rows);
-        }
+        seq.cache.truncate(seq.rowsFor(n));
         seq.forget(n);
         seq.lastPosition = n - 1;                          // the last kept id's position is its index
     }
@@ -264,42 +250,21 @@ public final class Glm4vModel implements AutoCloseable {
         }
         tokenizer.checkId(token);
         int pos = seq.lastPosition + 1;
-        float[] logits = text.forward(text.embed(new int[] {token}), new int[] {pos}, seq.caches, null);
+        int[] one = {token};
+        float[] logits = forward.forward(SplicedInput.of(one, config.boiTokenId(), config.eoiTokenId(), 0, false),
+                null, new int[] {pos}, seq.cache, null);
         seq.consumed(new int[] {token});
         seq.lastPosition = pos;
         return logits;
-    }
-
-    /** Text embeddings with the vision rows spliced in between boi and eoi, on every rank. */
-    private Tensor[] embed(SplicedInput in, float[] pixels) {
-        int[] ids = in.ids();
-        if (!in.hasImage()) {
-            return text.embed(ids);
-        }
-        int b = in.boiIndex();
-        int hidden = config.hiddenSize();
-        Tensor[] img = vision.forward(pixels);                                  // (tokens + 2, hidden)
-        Tensor[] before = text.embed(java.util.Arrays.copyOfRange(ids, 0, b));
-        Tensor[] after = text.embed(java.util.Arrays.copyOfRange(ids, b + 3, ids.length));
-        Tensor[] x = new Tensor[group.size()];
-        for (int r = 0; r < x.length; r++) {
-            x[r] = Tensor.zeros(in.length(), hidden);
-        }
-        group.launch("splice", "text", -1, r -> List.of(before[r], img[r], after[r]), (r, d) -> {
-            float[] xa = x[r].array();
-            float[] ia = img[r].array();
-            System.arraycopy(before[r].array(), 0, xa, 0, b * hidden);
-            System.arraycopy(ia, 0, xa, b * hidden, ia.length);
-            System.arraycopy(after[r].array(), 0, xa, b * hidden + ia.length, after[r].array().length);
-        });
-        return x;
     }
 
     /** Replaces a failed device group with a fresh one over the same mapped weights. */
     public synchronized void rebuild() {
         checkOpen();
         DeviceGroup old = group;
+        ModelForward oldForward = forward;
         build();
+        oldForward.close();
         old.close();
     }
 
@@ -313,7 +278,7 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     private void requireVision() {
-        if (vision == null) {
+        if (!forward.hasVision()) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "this model has no vision tower (no vision_config)");
         }
     }
@@ -336,6 +301,7 @@ public final class Glm4vModel implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            forward.close();
             group.close();
             checkpoint.close();
         }

@@ -1,5 +1,7 @@
 package io.glm4vee.engine.model;
 
+import io.glm4vee.engine.backend.SequenceCache;
+
 import java.util.Arrays;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Arrays;
  * Bound to the device group that created it.
  */
 public final class Sequence {
-    final KvCache[] caches;
+    final SequenceCache cache;
     final Object owner;
     int lastPosition = -1;
     private int[] ids = new int[16];
@@ -19,18 +21,18 @@ public final class Sequence {
     int imageRows;                      // rows the placeholder expanded to
     float[] pixels;                     // the image of the cached rows, or null
 
-    Sequence(KvCache[] caches, Object owner) {
-        this.caches = caches;
+    Sequence(SequenceCache cache, Object owner) {
+        this.cache = cache;
         this.owner = owner;
     }
 
     /** Rows in the KV cache (the spliced length, image rows included). */
     public int cachedTokens() {
-        return caches[0].length();
+        return cache.length();
     }
 
     public int capacity() {
-        return caches[0].capacity();
+        return cache.capacity();
     }
 
     public int lastPosition() {
@@ -48,11 +50,7 @@ public final class Sequence {
 
     /** Bytes the caches of all ranks hold now. */
     public long kvBytes() {
-        long b = 0;
-        for (KvCache c : caches) {
-            b += c.allocatedBytes();
-        }
-        return b;
+        return cache.allocatedBytes();
     }
 
     void consumed(int[] more) {

@@ -139,6 +139,16 @@ class CliTest {
     }
 
     @Test
+    void aBackendThatIsNotOnTheClassPathIsNamedWithTheAvailableOnes() {
+        assertOneLineError(cli("generate", "--model", DEMO.toString(), "--backend", "ascend", "--prompt", "Hello"),
+                "backend 'ascend' is not on the classpath; available: cpu");
+        assertOneLineError(cli("info", "--model", DEMO.toString(), "--backend", "cuda"),
+                "backend 'cuda' is not on the classpath; available: cpu");
+        assertOneLineError(cli("info", "--model", DEMO.toString(), "--backend", "cpu", "--devices", "npu:0"),
+                "card npu:0 does not belong to backend cpu");
+    }
+
+    @Test
     void missingModelDirectory(@TempDir Path tmp) {
         Path nowhere = tmp.resolve("no-such-model");
         assertOneLineError(cli("generate", "--model", nowhere.toString(), "--prompt", "Hello"), nowhere.toString());

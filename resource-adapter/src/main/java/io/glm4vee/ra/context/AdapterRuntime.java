@@ -84,7 +84,7 @@ public final class AdapterRuntime {
         List<DeviceContext> contexts = new ArrayList<>();
         for (int i = 0; i < s.contexts(); i++) {
             DeviceOptions opts = new DeviceOptions(s.devicesOf(i), s.threadsPerCard(), mode,
-                    Duration.ofSeconds(s.deviceTimeoutSeconds()), m.faults());
+                    Duration.ofSeconds(s.deviceTimeoutSeconds()), m.faults(), s.backend());
             contexts.add(new DeviceContext(i, m.dir(), opts, s.queueDepth(), m.loadDelayMillis(), background));
         }
         AdapterRuntime rt = new AdapterRuntime(s, m.config(), m.generationDefaults(), m.tokenizer(), contexts);

@@ -2,6 +2,8 @@ package io.glm4vee.ra.context;
 
 import io.glm4vee.config.AdapterSettings;
 import io.glm4vee.config.ConfigException;
+import io.glm4vee.engine.backend.BackendUnavailableException;
+import io.glm4vee.engine.backend.Backends;
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.device.FaultInjector;
 import io.glm4vee.engine.model.GenerationDefaults;
@@ -28,6 +30,11 @@ final class ModelChecks {
     }
 
     static Checked check(AdapterSettings s) {
+        try {
+            Backends.get(s.backend());
+        } catch (BackendUnavailableException e) {
+            throw new ConfigException(AdapterSettings.BACKEND, s.backend(), e.getMessage());
+        }
         Path dir = Path.of(s.modelPath());
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(AdapterSettings.MODEL_PATH, s.modelPath(), "is not a directory");

@@ -50,8 +50,8 @@ public class Glm4vResourceAdapter implements ResourceAdapter, Serializable {
             + "model's heads, FFN and vocabulary sizes.")
     private Integer tensorParallelSize = AdapterSettings.DEFAULT_TP;
 
-    @ConfigProperty(defaultValue = AdapterSettings.DEFAULT_BACKEND, description = "Device backend: cpu. (ascend is "
-            + "planned and not built in this version.)")
+    @ConfigProperty(defaultValue = AdapterSettings.DEFAULT_BACKEND, description = "Device backend: cpu (cards cpu:N) "
+            + "or ascend (cards npu:N; needs the glm4v-ascend jar and its native library, bundled in the RAR).")
     private String backend = AdapterSettings.DEFAULT_BACKEND;
 
     @ConfigProperty(defaultValue = "1", description = "Model replicas (device contexts), each on its own "
