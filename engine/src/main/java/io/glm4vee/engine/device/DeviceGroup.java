@@ -222,6 +222,13 @@ public final class DeviceGroup implements AutoCloseable {
     @Override
     public void close() {
         comm.abort("group closed");
+        if (comm instanceof AutoCloseable c) {              // e.g. HCCL communicators: before their cards
+            try {
+                c.close();
+            } catch (Exception e) {
+                // the cards close next and take what is left with them
+            }
+        }
         for (int i = devices.size() - 1; i >= 0; i--) {
             devices.get(i).close();
         }

@@ -57,7 +57,7 @@ public final class FaultInjector {
     }
 
     /** Called by a card before it runs op; throws or blocks when a rule matches. */
-    void beforeOp(String device, Op op) throws InterruptedException {
+    public void beforeOp(String device, Op op) throws InterruptedException {
         for (Rule r : rules) {
             if (r.device.equals(device) && r.op.equals(op.name()) && (r.layer < 0 || r.layer == op.layer())
                     && r.remaining.getAndDecrement() > 0) {

@@ -1,0 +1,70 @@
+package io.glm4vee.ascend.engine;
+
+import io.glm4vee.ascend.runtime.AscendRuntime;
+import io.glm4vee.engine.EngineException;
+import io.glm4vee.engine.ErrorCode;
+import io.glm4vee.engine.backend.Backend;
+import io.glm4vee.engine.backend.ModelForward;
+import io.glm4vee.engine.device.DeviceGroup;
+import io.glm4vee.engine.device.DeviceOptions;
+import io.glm4vee.engine.device.ExecutionMode;
+import io.glm4vee.engine.model.ModelConfig;
+import io.glm4vee.engine.weights.Checkpoint;
+
+/**
+ * The Ascend backend ("ascend", cards npu:N): AscendCL contexts and streams, aclnn operators
+ * and HCCL through the JavaCPP bindings of this module. Without -Pascend the bindings call
+ * libglm4v_cann_sim, the CANN-API simulator built with this module; no real Ascend card has
+ * run this code yet.
+ */
+public final class AscendBackend implements Backend {
+    private static final Object LOCK = new Object();
+    private static AscendRuntime runtime;    // AscendCL stays initialised for the life of the process
+
+    @Override
+    public String name() {
+        return "ascend";
+    }
+
+    @Override
+    public String devicePrefix() {
+        return "npu";
+    }
+
+    static AscendRuntime runtime() {
+        synchronized (LOCK) {
+            if (runtime == null) {
+                try {
+                    runtime = AscendRuntime.acquire();
+                } catch (RuntimeException | LinkageError e) {
+                    throw new EngineException(ErrorCode.BACKEND_UNAVAILABLE, "backend 'ascend' cannot start AscendCL: "
+                            + e.getMessage(), e);
+                }
+            }
+            return runtime;
+        }
+    }
+
+    @Override
+    public DeviceGroup openGroup(DeviceOptions o) {
+        AscendRuntime rt = runtime();
+        int count = rt.deviceCount();
+        for (String id : o.devices()) {
+            int n = Integer.parseInt(id.substring(id.indexOf(':') + 1));
+            if (n >= count) {
+                throw new EngineException(ErrorCode.BAD_REQUEST, "device " + id + " does not exist: this host has "
+                        + count + " Ascend card(s)" + (AscendRuntime.isSimulator() ? " (simulated)" : ""));
+            }
+        }
+        boolean blocking = o.mode() == ExecutionMode.LAUNCH_BLOCKING;
+        long openMillis = Math.max(1_000, o.timeout().toMillis());
+        return DeviceGroup.of(o.devices(), o.mode(), o.timeout(),
+                (id, rank, onFailure) -> new AscendDevice(id, rank, rt, blocking, o.faults(), onFailure, openMillis),
+                AscendCommunicator::new);
+    }
+
+    @Override
+    public ModelForward forward(ModelConfig config, Checkpoint checkpoint, DeviceGroup group, DeviceOptions options) {
+        return new AscendForward(config, checkpoint, group, AscendTuning.fromSystem());
+    }
+}

@@ -1,0 +1,299 @@
+package io.glm4vee.ascend.engine;
+
+import io.glm4vee.ascend.runtime.AclException;
+import io.glm4vee.ascend.runtime.AscendRuntime;
+import io.glm4vee.ascend.runtime.NpuCard;
+import io.glm4vee.engine.EngineException;
+import io.glm4vee.engine.ErrorCode;
+import io.glm4vee.engine.device.Device;
+import io.glm4vee.engine.device.FaultInjector;
+import io.glm4vee.engine.device.Op;
+import io.glm4vee.engine.ops.Parallel;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One Ascend card as an engine {@link Device}: an {@link NpuCard} (its own AscendCL context and
+ * one stream) driven by one host thread. AscendCL contexts are per thread, so every op of the
+ * card (and its weights, KV caches and activations) is issued on that thread: launched engine
+ * ops queue here in order, each runs its aclnn/HCCL calls, which queue on the card's stream.
+ *
+ * <p>Asynchronous by default: an op returns once its kernels are queued on the stream, and an
+ * error while they execute is the stream's sticky error, reported when the host synchronises
+ * ({@link #synchronize}), which queues a stream synchronisation here, bounded by the deadline.
+ * In launch-blocking mode the card synchronises the stream after every aclnn op (see
+ * {@code Ops}), so the op that failed raises, with its C call, shapes and strides and
+ * {@code aclGetRecentErrMsg()}; the group adds the engine op and layer.
+ */
+public final class AscendDevice implements Device {
+    /** The engine op name of the stream synchronisation a host synchronize queues. */
+    static final String SYNC_OP = "stream_synchronize";
+
+    private final String id;
+    private final int rank;
+    private final int deviceId;
+    private final FaultInjector faults;
+    private final Consumer<DeviceFailure> onFailure;
+    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> chores = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private final Object done = new Object();
+    private final AtomicLong weightBytes = new AtomicLong();
+    private final AtomicLong busyNanos = new AtomicLong();
+    private final AtomicLong opsRun = new AtomicLong();
+    private final CompletableFuture<NpuCard> opened = new CompletableFuture<>();
+    private long launched;                 // guarded by done
+    private long completed;                // guarded by done
+    private volatile DeviceFailure failure;
+    private volatile Op current;
+    private volatile boolean closing;
+    private volatile long syncDeadlineNanos;
+    private NpuCard card;                  // card thread only
+    private Kernels kernels;               // card thread only
+
+    AscendDevice(String id, int rank, AscendRuntime runtime, boolean launchBlocking, FaultInjector faults,
+                 Consumer<DeviceFailure> onFailure, long openTimeoutMillis) {
+        this.id = id;
+        this.rank = rank;
+        this.deviceId = Integer.parseInt(id.substring(id.indexOf(':') + 1));
+        this.faults = faults;
+        this.onFailure = onFailure;
+        this.thread = new Thread(() -> run(runtime, launchBlocking), "glm4v-" + id.replace(':', '-') + "-host");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            opened.get(openTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw new EngineException(ErrorCode.DEVICE_FAILED, "cannot open " + id + ": " + c.getMessage(), c);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw new EngineException(ErrorCode.DEVICE_TIMEOUT, "opening " + id + " took more than "
+                    + openTimeoutMillis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(ErrorCode.DEVICE_FAILED, "interrupted while opening " + id);
+        }
+    }
+
+    private void run(AscendRuntime runtime, boolean launchBlocking) {
+        try {
+            card = runtime.openCard(deviceId, launchBlocking);
+            kernels = new Kernels(this, card);
+            opened.complete(card);
+        } catch (RuntimeException | Error e) {
+            opened.completeExceptionally(e);
+            return;
+        }
+        try {
+            while (!closing) {
+                Op op = queue.poll(50, TimeUnit.MILLISECONDS);
+                runChores();
+                if (op == null) {
+                    continue;
+                }
+                if (failure == null) {
+                    current = op;
+                    long t0 = System.nanoTime();
+                    try {
+                        faults.beforeOp(id, op);
+                        op.kernel().run();
+                        opsRun.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;                                 // close(): the card thread gives up the op
+                    } catch (RuntimeException | Error e) {      // recorded, reported once, never swallowed
+                        failure = new DeviceFailure(id, op, e);
+                        onFailure.accept(failure);
+                    } finally {
+                        current = null;
+                        busyNanos.addAndGet(System.nanoTime() - t0);
+                    }
+                }
+                synchronized (done) {
+                    completed++;
+                    done.notifyAll();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close()
+        } finally {
+            shutdownCard();
+        }
+    }
+
+    private void runChores() {
+        Runnable r;
+        while ((r = chores.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // a chore frees memory of a sequence that is gone; a failure here leaves the
+                // buffer to the card's close, which frees everything it still owns
+            }
+        }
+    }
+
+    private void shutdownCard() {
+        runChores();
+        if (kernels != null) {
+            kernels.releaseScope();
+        }
+        if (card != null) {
+            try {
+                card.close();                       // frees weights, caches, workspace, stream, context
+            } catch (RuntimeException e) {
+                // the stream may hold the sticky error of a failed op; the card is gone either way
+            }
+        }
+    }
+
+    /** Runs later on the card thread, between ops (e.g. freeing the KV cache of a dropped sequence). */
+    void chore(Runnable r) {
+        if (!closing) {
+            chores.add(r);
+        }
+    }
+
+    /** The card's kernels; only on the card thread (inside a launched op). */
+    Kernels kernels() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(id + "'s kernels used from thread " + Thread.currentThread().getName());
+        }
+        return kernels;
+    }
+
+    NpuCard card() {
+        return card;
+    }
+
+    int deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    /** Ops run on the card, not on host threads: one host thread issues them. */
+    @Override
+    public Parallel parallel() {
+        return (n, body) -> body.run(0, n);
+    }
+
+    @Override
+    public void launch(Op op) {
+        synchronized (done) {
+            launched++;
+        }
+        queue.add(op);
+    }
+
+    /**
+     * Waits for every queued op, then for the card's stream (a stream synchronisation queued on
+     * the card thread, bounded by the deadline): an error of an op that ran asynchronously on the
+     * stream surfaces here, as the failure of {@value #SYNC_OP}.
+     */
+    @Override
+    public DeviceFailure synchronize(long deadlineNanos) throws DeviceTimeoutException {
+        if (failure == null) {
+            syncDeadlineNanos = deadlineNanos;
+            launch(new Op(SYNC_OP, "", "device", -1, List::of, () -> {
+                long ms = (syncDeadlineNanos - System.nanoTime()) / 1_000_000;
+                try {
+                    card.synchronize((int) Math.max(1, Math.min(Integer.MAX_VALUE, ms)));
+                } catch (AclException e) {
+                    throw new EngineException(ErrorCode.DEVICE_FAILED, "the stream of " + id + " reported: "
+                            + e.getMessage(), e);
+                }
+            }));
+        }
+        synchronized (done) {
+            while (completed < launched) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    Op op = current;
+                    throw new DeviceTimeoutException(id + " did not finish " + (launched - completed) + " queued op(s)"
+                            + (op == null ? "" : "; it is stuck in " + op.where()));
+                }
+                try {
+                    done.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DeviceTimeoutException("interrupted while waiting for " + id);
+                }
+            }
+        }
+        return failure;
+    }
+
+    @Override
+    public long pending() {
+        synchronized (done) {
+            return launched - completed;
+        }
+    }
+
+    @Override
+    public Op current() {
+        return current;
+    }
+
+    @Override
+    public long weightBytes() {
+        return weightBytes.get();
+    }
+
+    @Override
+    public long busyNanos() {
+        return busyNanos.get();
+    }
+
+    @Override
+    public long opsRun() {
+        return opsRun.get();
+    }
+
+    @Override
+    public void addWeightBytes(long bytes) {
+        weightBytes.addAndGet(bytes);
+    }
+
+    /**
+     * Stops the card thread, which then frees everything the card holds (weights, caches,
+     * workspace, stream, context). A thread stuck in a native call that does not return within
+     * a few seconds is left behind (daemon) with its card: freeing memory under a running
+     * kernel would be worse than the leak.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
