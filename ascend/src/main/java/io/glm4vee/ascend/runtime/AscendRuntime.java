@@ -1,0 +1,70 @@
+package io.glm4vee.ascend.runtime;
+
+import io.glm4vee.ascend.acl.Acl;
+import io.glm4vee.ascend.acl.AclConfig;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * AscendCL for this process: {@code aclInit} on the first {@link #acquire()}, {@code aclFinalize}
+ * when the last holder closes (reference counted, so several owners in one JVM share it).
+ */
+public final class AscendRuntime implements AutoCloseable {
+    private static final Object LOCK = new Object();
+    private static int holders;
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AscendRuntime() {
+    }
+
+    /** Initialises AscendCL if no one holds it yet; close the result to release it. */
+    public static AscendRuntime acquire() {
+        synchronized (LOCK) {
+            if (holders == 0) {
+                AclException.check(Acl.aclInit((BytePointer) null), "aclInit");
+            }
+            holders++;
+        }
+        return new AscendRuntime();
+    }
+
+    /** True when the native calls go to libglm4v_cann_sim rather than a real CANN. */
+    public static boolean isSimulator() {
+        return AclConfig.SIMULATOR;
+    }
+
+    /** {@code aclrtGetDeviceCount}. */
+    public int deviceCount() {
+        ensureOpen();
+        try (IntPointer n = new IntPointer(1)) {
+            AclException.check(Acl.aclrtGetDeviceCount(n), "aclrtGetDeviceCount");
+            return n.get();
+        }
+    }
+
+    /** Opens card {@code deviceId} (context and stream) on the calling thread. */
+    public NpuCard openCard(int deviceId, boolean launchBlocking) {
+        ensureOpen();
+        return new NpuCard(this, deviceId, launchBlocking);
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("AscendRuntime is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (--holders == 0) {
+                AclException.check(Acl.aclFinalize(), "aclFinalize");
+            }
+        }
+    }
+}

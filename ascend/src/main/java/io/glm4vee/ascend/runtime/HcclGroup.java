@@ -1,0 +1,146 @@
+package io.glm4vee.ascend.runtime;
+
+import io.glm4vee.ascend.acl.Hccl;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * An HCCL communicator over cards of this process ({@code HcclCommInitAll}): rank {@code r} is
+ * {@code cards.get(r)}. Collectives are queued on the rank's card stream; every rank must issue
+ * the same collectives in the same order. {@link #name()} is the group name
+ * {@code aclnnMatmulAllReduce} takes. {@link #close()} destroys every rank's communicator.
+ */
+public final class HcclGroup implements AutoCloseable {
+    private final List<NpuCard> cards;
+    private final Pointer[] comms;
+    private final String name;
+    private boolean closed;
+
+    private HcclGroup(List<NpuCard> cards, Pointer[] comms, String name) {
+        this.cards = cards;
+        this.comms = comms;
+        this.name = name;
+    }
+
+    /** One communicator per card, rank = position in {@code cards}. */
+    public static HcclGroup create(List<NpuCard> cards) {
+        List<NpuCard> ranks = List.copyOf(cards);
+        if (ranks.isEmpty()) {
+            throw new IllegalArgumentException("an HCCL group needs at least one card");
+        }
+        int n = ranks.size();
+        int[] devices = new int[n];
+        for (int r = 0; r < n; r++) {
+            devices[r] = ranks.get(r).deviceId();
+        }
+        Pointer[] comms = new Pointer[n];
+        try (IntPointer devs = new IntPointer(devices); PointerPointer<Pointer> out = new PointerPointer<>(n)) {
+            AclException.check(Hccl.HcclCommInitAll(n, devs, out), "HcclCommInitAll", "devices " + java.util.Arrays.toString(devices));
+            for (int r = 0; r < n; r++) {
+                comms[r] = new Pointer(out.get(r));
+            }
+        }
+        try (BytePointer buf = new BytePointer(Hccl.HCCL_COMM_NAME_MAX_LENGTH)) {
+            int rc = Hccl.HcclGetCommName(comms[0], buf);
+            if (rc != 0) {
+                String msg = AclException.recentErrMsg();
+                for (Pointer c : comms) {
+                    Hccl.HcclCommDestroy(c);
+                }
+                throw new AclException("HcclGetCommName", rc, msg, null);
+            }
+            return new HcclGroup(ranks, comms, buf.getString());
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return cards.size();
+    }
+
+    public List<NpuCard> cards() {
+        return cards;
+    }
+
+    /** The rank of {@code card} in this group. */
+    public int rankOf(NpuCard card) {
+        int r = cards.indexOf(card);
+        if (r < 0) {
+            throw new IllegalArgumentException(card + " is not in HCCL group " + name);
+        }
+        return r;
+    }
+
+    /** Queues {@code HcclAllReduce} of {@code count} elements on the card's stream (recv may be send). */
+    public void allReduce(NpuCard card, DeviceBuffer send, DeviceBuffer recv, long count, DType dtype, int reduceOp) {
+        send.checkRange(0, count * dtype.bytes());
+        recv.checkRange(0, count * dtype.bytes());
+        card.makeCurrent();
+        AclException.check(Hccl.HcclAllReduce(send.address(), recv.address(), count, dtype.hcclType(), reduceOp,
+                comm(card), card.stream()), "HcclAllReduce", card + " in " + name);
+        if (card.launchBlocking()) {
+            card.synchronize();
+        }
+    }
+
+    /** Queues {@code HcclAllGather}: recv holds every rank's {@code count} elements in rank order. */
+    public void allGather(NpuCard card, DeviceBuffer send, DeviceBuffer recv, long count, DType dtype) {
+        send.checkRange(0, count * dtype.bytes());
+        recv.checkRange(0, count * dtype.bytes() * size());
+        card.makeCurrent();
+        AclException.check(Hccl.HcclAllGather(send.address(), recv.address(), count, dtype.hcclType(), comm(card),
+                card.stream()), "HcclAllGather", card + " in " + name);
+        if (card.launchBlocking()) {
+            card.synchronize();
+        }
+    }
+
+    /** Queues {@code HcclBroadcast} of rank {@code root}'s {@code count} elements into every rank's buffer. */
+    public void broadcast(NpuCard card, DeviceBuffer buffer, long count, DType dtype, int root) {
+        buffer.checkRange(0, count * dtype.bytes());
+        card.makeCurrent();
+        AclException.check(Hccl.HcclBroadcast(buffer.address(), count, dtype.hcclType(), root, comm(card),
+                card.stream()), "HcclBroadcast", card + " in " + name);
+        if (card.launchBlocking()) {
+            card.synchronize();
+        }
+    }
+
+    private Pointer comm(NpuCard card) {
+        if (closed) {
+            throw new IllegalStateException("HCCL group " + name + " is closed");
+        }
+        return comms[rankOf(card)];
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        int firstRc = 0;
+        String firstMsg = "";
+        for (Pointer c : comms) {
+            int rc = Hccl.HcclCommDestroy(c);
+            if (rc != 0 && firstRc == 0) {
+                firstRc = rc;
+                firstMsg = AclException.recentErrMsg();
+            }
+        }
+        if (firstRc != 0) {
+            throw new AclException("HcclCommDestroy", firstRc, firstMsg, name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HcclGroup(" + name + ", " + cards + ")";
+    }
+}
