@@ -194,7 +194,7 @@ public final class AscendDevice implements Device {
     /** Ops run on the card, not on host threads: one host thread issues them. */
     @Override
     public Parallel parallel() {
-        return (n, body) -> body.run(0, n);
+        return Parallel.SERIAL;
     }
 
     @Override

@@ -10,13 +10,13 @@ public final class BackendUnavailableException extends EngineException {
     private static final long serialVersionUID = 1L;
 
     private final String backend;
-    private final List<String> available;
+    private final String[] available;
 
     public BackendUnavailableException(String backend, List<String> available, String why) {
         super(ErrorCode.BACKEND_UNAVAILABLE, "backend '" + backend + "' " + why + "; available: "
                 + String.join(", ", available));
         this.backend = backend;
-        this.available = List.copyOf(available);
+        this.available = available.toArray(String[]::new);
     }
 
     public String backend() {
@@ -24,6 +24,6 @@ public final class BackendUnavailableException extends EngineException {
     }
 
     public List<String> available() {
-        return available;
+        return List.of(available);
     }
 }

@@ -141,6 +141,11 @@ public final class Glm4vModel implements AutoCloseable {
         return group;
     }
 
+    /** The backend's forward on the current group (replaced by {@link #rebuild()}). */
+    public ModelForward forward() {
+        return forward;
+    }
+
     public DeviceOptions deviceOptions() {
         return deviceOptions;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glm4vee.engine.Fixtures;
 import io.glm4vee.engine.eval.EvalRunner;
+import io.glm4vee.engine.eval.GoldenComparator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,4 +1,4 @@
-package io.glm4vee.engine.model;
+package io.glm4vee.engine.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,17 +8,18 @@ import java.util.List;
 /**
  * The acceptance rule of the reference's compare.py, in Java: per case, prefill logits within
  * atol + rtol·max(1, max|golden|), greedy ids equal (a divergence is accepted only on a golden
- * near-tie), input_ids and positions exact; with strict, the intermediates too.
+ * near-tie), input_ids and positions exact; with strict, the intermediates too. Used by the
+ * golden tests of every backend.
  */
-final class GoldenComparator {
+public final class GoldenComparator {
     private final double rtol;
 
-    GoldenComparator(double rtol) {
+    public GoldenComparator(double rtol) {
         this.rtol = rtol;
     }
 
     /** Problems found in one case; empty when it passes. */
-    List<String> compare(JsonNode golden, JsonNode actual, boolean strict) {
+    public List<String> compare(JsonNode golden, JsonNode actual, boolean strict) {
         List<String> bad = new ArrayList<>();
         String name = golden.get("name").asText();
         double[] diff = maxDiff(golden.get("prefill_logits"), actual.get("prefill_logits"));
@@ -69,7 +70,7 @@ final class GoldenComparator {
     }
 
     /** {max |a - g|, max |g|}; infinite when the lengths differ or a value is not finite. */
-    static double[] maxDiff(JsonNode g, JsonNode a) {
+    public static double[] maxDiff(JsonNode g, JsonNode a) {
         if (!g.isArray()) {
             double gv = g.asDouble();
             return new double[] {a == null || !a.isNumber() ? Double.POSITIVE_INFINITY : Math.abs(a.asDouble() - gv), Math.abs(gv)};

@@ -1,0 +1,76 @@
+package io.glm4vee.ascend.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glm4vee.engine.device.DeviceOptions;
+import io.glm4vee.engine.device.ExecutionMode;
+import io.glm4vee.engine.eval.EvalRunner;
+import io.glm4vee.engine.eval.GoldenComparator;
+import io.glm4vee.engine.model.Glm4vModel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole model on the Ascend backend (through the JavaCPP bindings into the CANN-API
+ * simulator) against the numpy reference's golden files, with compare.py's rule: f32
+ * checkpoints at its default tolerance 2e-3, bf16 checkpoints (run with bf16 activations)
+ * at 2e-2 with the near-tie rule for greedy ids; tp 1, 2 and 4, asynchronous and
+ * launch-blocking. Every case has an image or not as the fixture says, so the vision tower and
+ * the adapter run too.
+ */
+class AscendGoldenTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Path FIXTURES = Path.of("..", "engine", "src", "test", "resources", "fixtures");
+
+    @ParameterizedTest(name = "{0} tp {1} {2}")
+    @CsvSource({
+        "glm4v-tiny-b, 1, ASYNC", "glm4v-tiny-b, 2, ASYNC", "glm4v-tiny-b, 4, ASYNC",
+        "glm4v-tiny-b, 2, LAUNCH_BLOCKING",
+        "glm4v-tiny-a, 1, ASYNC", "glm4v-tiny-a, 2, ASYNC", "glm4v-tiny-a, 4, LAUNCH_BLOCKING",
+        "glm4v-tiny-c, 2, ASYNC", "glm4v-tiny-d, 4, ASYNC", "glm4v-tiny-d, 1, LAUNCH_BLOCKING"})
+    void evalPassesCompareRule(String set, int tp, ExecutionMode mode) throws Exception {
+        Path dir = FIXTURES.resolve(set);
+        JsonNode golden = JSON.readTree(Files.readString(dir.resolve("golden.json")));
+        JsonNode actual;
+        boolean f32;
+        try (Glm4vModel model = Glm4vModel.load(dir.resolve("checkpoint"),
+                DeviceOptions.of("ascend", tp, 1).withMode(mode), null)) {
+            AscendForward fwd = (AscendForward) model.forward();
+            f32 = fwd.activationDtype().equals("F32");
+            assertEquals(tp > 1 && !f32, fwd.usesFusedAllReduce(), "fused MatmulAllReduce for bf16 at tp > 1 only");
+            actual = new EvalRunner(model).run(dir.resolve("cases.json"));
+            assertEquals(0, model.group().layout().contiguousCopies(), "activations reach the fused op contiguous");
+        }
+        List<String> problems = compare(golden, actual, f32 ? 2e-3 : 2e-2);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static List<String> compare(JsonNode golden, JsonNode actual, double rtol) {
+        Map<String, JsonNode> byName = new HashMap<>();
+        actual.get("cases").forEach(c -> byName.put(c.get("name").asText(), c));
+        GoldenComparator cmp = new GoldenComparator(rtol);
+        List<String> problems = new ArrayList<>();
+        for (JsonNode g : golden.get("cases")) {
+            JsonNode a = byName.get(g.get("name").asText());
+            if (a == null) {
+                problems.add("missing case " + g.get("name"));
+                continue;
+            }
+            problems.addAll(cmp.compare(g, a, false));
+        }
+        if (golden.get("cases").size() != actual.get("cases").size()) {
+            problems.add(actual.get("cases").size() + " cases, golden has " + golden.get("cases").size());
+        }
+        return problems;
+    }
+}
