@@ -159,9 +159,14 @@ public final class DeviceGroup implements AutoCloseable {
             if (f != null) {
                 reported = true;
                 throw new EngineException(ErrorCode.DEVICE_FAILED, "op " + f.op().where() + " failed on " + f.device()
-                        + ": " + f.cause().getMessage() + " [" + f.op().describeOperands() + "]", f.cause());
+                        + ": " + f.cause().getMessage() + operands(f.op()), f.cause());
             }
         }
+    }
+
+    private static String operands(Op op) {
+        String d = op.describeOperands();
+        return d.isEmpty() ? "" : " [" + d + "]";
     }
 
     /** Waits for every card; reports an asynchronous failure with a hint to use launch-blocking. */

@@ -24,7 +24,6 @@ class AdapterLifecycleTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "backend|ascend|devices=cpu:0,cpu:1,cpu:2: card cpu:0 does not belong to backend=ascend",
-        "backendOnNpus|ascend|backend=ascend: backend 'ascend' is not on the classpath; available: cpu",
         "devices|npu:0,npu:1|devices=npu:0,npu:1: card npu:0 does not belong to backend=cpu (its cards are cpu:0",
         "contexts|2|contexts=2: contexts x tensorParallelSize = 2 x 2 = 4 cards, but devices lists only 2",
         "devices|cpu:0,cpu:0|devices=cpu:0,cpu:0: card cpu:0 is listed twice",
@@ -49,10 +48,6 @@ class AdapterLifecycleTest {
     private static void set(Glm4vResourceAdapter ra, String key, String value) {
         switch (key) {
             case "backend" -> ra.setBackend(value);
-            case "backendOnNpus" -> {                  // this module's tests run without glm4v-ascend
-                ra.setBackend(value);
-                ra.setDevices("npu:0,npu:1,npu:2");
-            }
             case "contexts" -> {
                 ra.setDevices("cpu:0,cpu:1");
                 ra.setContexts(Integer.valueOf(value));

@@ -1,0 +1,57 @@
+package io.glm4vee.ra.spi;
+
+import io.glm4vee.ra.api.InferenceConnection;
+import io.glm4vee.ra.api.InferenceException;
+import io.glm4vee.ra.api.InferenceException.Code;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The adapter on backend=ascend (npu:0, npu:1, tp 2) through the bundled glm4v-ascend jar and
+ * the CANN-API simulator: the demo answer, then a card that stops answering inside the fused
+ * MatmulAllReduce (its peer waits in the collective): a bounded TIMEOUT, the context is rebuilt
+ * on new AscendCL contexts and HCCL communicators, and the next request is answered again.
+ */
+class AscendBackendTest {
+
+    @Test
+    void theDemoAnswerOnSimulatedAscendCards() throws Exception {
+        try (TestAdapter t = TestAdapter.start(ra -> {
+            ra.setBackend("ascend");
+            ra.setDevices("npu:0,npu:1");
+        })) {
+            try (InferenceConnection c = t.cf.getConnection()) {
+                assertEquals("A red circle.", c.chat(TestAdapter.ask("zoe", "What is in the picture?", TestAdapter.RED,
+                        null, 24)).text());
+                assertEquals("npu:0", c.contexts().get(0).devices().get(0));
+            }
+        }
+    }
+
+    @Test
+    void aHungCardTimesOutAndTheRebuiltAscendContextAnswers() throws Exception {
+        try (TestAdapter t = TestAdapter.start(ra -> {
+            ra.setBackend("ascend");
+            ra.setDevices("npu:0,npu:1");
+            ra.setDeviceTimeoutSeconds(2);
+            ra.setFaultInjection("npu:1:matmul_allreduce:hang");
+        })) {
+            try (InferenceConnection c = t.cf.getConnection()) {
+                long t0 = System.nanoTime();
+                InferenceException e = TestAdapter.fails(Code.TIMEOUT,
+                        () -> c.chat(TestAdapter.ask("zoe", "What is in the picture?", TestAdapter.RED, null, 24)));
+                assertTrue((System.nanoTime() - t0) / 1_000_000 < 15_000, "bounded by the device timeout");
+                assertTrue(e.getMessage().contains("npu:1"), e.getMessage());
+                assertTrue(e.getMessage().contains("being rebuilt"), e.getMessage());
+            }
+            t.awaitAllReady();
+            try (InferenceConnection c = t.cf.getConnection()) {
+                assertEquals("A red circle.", c.chat(TestAdapter.ask("zoe", "What is in the picture?", TestAdapter.RED,
+                        null, 24)).text());
+                assertEquals(1, c.metrics().contexts().get(0).rebuilds());
+            }
+        }
+    }
+}
