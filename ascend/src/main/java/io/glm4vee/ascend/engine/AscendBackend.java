@@ -11,6 +11,8 @@ import io.glm4vee.engine.device.ExecutionMode;
 import io.glm4vee.engine.model.ModelConfig;
 import io.glm4vee.engine.weights.Checkpoint;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * The Ascend backend ("ascend", cards npu:N): AscendCL contexts and streams, aclnn operators
  * and HCCL through the JavaCPP bindings of this module. Without -Pascend the bindings call
@@ -58,9 +60,15 @@ public final class AscendBackend implements Backend {
         }
         boolean blocking = o.mode() == ExecutionMode.LAUNCH_BLOCKING;
         long openMillis = Math.max(1_000, o.timeout().toMillis());
+        AtomicReference<AscendCommunicator> comm = new AtomicReference<>();
         return DeviceGroup.of(o.devices(), o.mode(), o.timeout(),
-                (id, rank, onFailure) -> new AscendDevice(id, rank, rt, blocking, o.faults(), onFailure, openMillis),
-                AscendCommunicator::new);
+                (id, rank, onFailure) -> new AscendDevice(id, rank, rt, blocking, o.faults(), onFailure,
+                        () -> comm.get() != null && comm.get().isAborted(), openMillis),
+                cards -> {
+                    AscendCommunicator c = new AscendCommunicator(cards);
+                    comm.set(c);
+                    return c;
+                });
     }
 
     @Override

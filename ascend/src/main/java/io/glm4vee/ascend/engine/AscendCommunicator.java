@@ -102,6 +102,10 @@ public final class AscendCommunicator implements Communicator, AutoCloseable {
         abortCause = cause;
     }
 
+    boolean isAborted() {
+        return abortCause != null;
+    }
+
     private void check() {
         String c = abortCause;
         if (c != null) {

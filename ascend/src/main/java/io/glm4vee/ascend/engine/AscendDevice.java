@@ -42,6 +42,7 @@ public final class AscendDevice implements Device {
     private final int deviceId;
     private final FaultInjector faults;
     private final Consumer<DeviceFailure> onFailure;
+    private final java.util.function.BooleanSupplier groupAborted;
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Runnable> chores = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -60,8 +61,10 @@ public final class AscendDevice implements Device {
     private Kernels kernels;               // card thread only
 
     AscendDevice(String id, int rank, AscendRuntime runtime, boolean launchBlocking, FaultInjector faults,
-                 Consumer<DeviceFailure> onFailure, long openTimeoutMillis) {
+                 Consumer<DeviceFailure> onFailure, java.util.function.BooleanSupplier groupAborted,
+                 long openTimeoutMillis) {
         this.id = id;
+        this.groupAborted = groupAborted;
         this.rank = rank;
         this.deviceId = Integer.parseInt(id.substring(id.indexOf(':') + 1));
         this.faults = faults;
@@ -208,11 +211,14 @@ public final class AscendDevice implements Device {
     /**
      * Waits for every queued op, then for the card's stream (a stream synchronisation queued on
      * the card thread, bounded by the deadline): an error of an op that ran asynchronously on the
-     * stream surfaces here, as the failure of {@value #SYNC_OP}.
+     * stream surfaces here, as the failure of {@value #SYNC_OP}. After a peer's failure aborted
+     * the group, the stream is not waited for.
      */
     @Override
     public DeviceFailure synchronize(long deadlineNanos) throws DeviceTimeoutException {
-        if (failure == null) {
+        // once a peer has failed, this card's stream may wait in a collective the peer never
+        // joins: the group is failed anyway, so only the host queue is drained, not the stream
+        if (failure == null && !groupAborted.getAsBoolean()) {
             syncDeadlineNanos = deadlineNanos;
             launch(new Op(SYNC_OP, "", "device", -1, List::of, () -> {
                 long ms = (syncDeadlineNanos - System.nanoTime()) / 1_000_000;

@@ -108,7 +108,13 @@ class CpuCommunicatorTest {
     @Test
     void deviceIdsAreValidated() {
         assertEquals(List.of("cpu:0", "cpu:1"), DeviceIds.parse("cpu:0, cpu:1"));
-        assertTrue(assertThrows(EngineException.class, () -> DeviceIds.parse("npu:0")).getMessage().contains("npu:0"));
+        assertEquals(List.of("npu:0", "npu:3"), DeviceIds.parse("npu:0,npu:3"));
+        assertTrue(assertThrows(EngineException.class, () -> DeviceIds.parse("gpu:0")).getMessage().contains("gpu:0"));
+        assertTrue(assertThrows(EngineException.class, () -> DeviceIds.parse("cpu:0,npu:1")).getMessage()
+                .contains("mix backends"));
+        assertEquals("ascend", new DeviceOptions(List.of("npu:0"), 1, null, null, null).backend());
+        assertTrue(assertThrows(EngineException.class, () -> new DeviceOptions(List.of("npu:0"), 1, null, null, null,
+                "cpu")).getMessage().contains("card npu:0 does not belong to backend cpu"));
         assertTrue(assertThrows(EngineException.class, () -> DeviceIds.parse("cpu:0,cpu:0")).getMessage().contains("twice"));
     }
 }
