@@ -1,0 +1,49 @@
+package io.glm4vee.ascend.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glm4vee.engine.cli.Glm4vCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What ./glm4v runs: eval and info with --backend ascend, the backend found on the class path. */
+class AscendCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Glm4vCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, "exit code; stderr: " + err);
+        return out.toString();
+    }
+
+    @Test
+    void evalWithBackendAscendPassesCompareRule(@TempDir Path tmp) throws Exception {
+        Path dir = AscendGoldenTest.FIXTURES.resolve("glm4v-tiny-d");
+        Path out = tmp.resolve("actual.json");
+        run("eval", "--backend", "ascend", "--tp", "2", "--launch-blocking", "--model", dir.resolve("checkpoint").toString(),
+                "--cases", dir.resolve("cases.json").toString(), "--out", out.toString());
+        JsonNode golden = JSON.readTree(Files.readString(dir.resolve("golden.json")));
+        List<String> problems = AscendGoldenTest.compare(golden, JSON.readTree(Files.readString(out)), 2e-2);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void infoListsTheNpuCards() {
+        Path dir = AscendGoldenTest.FIXTURES.resolve("glm4v-tiny-b");
+        String info = run("info", "--backend", "ascend", "--devices", "npu:2,npu:5", "--model",
+                dir.resolve("checkpoint").toString());
+        assertTrue(info.contains("[npu:2, npu:5] (backend ascend): tp 2"), info);
+        assertTrue(info.contains("  npu:5 "), info);
+    }
+}
