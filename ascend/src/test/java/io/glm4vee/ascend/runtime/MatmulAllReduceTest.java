@@ -193,6 +193,42 @@ class MatmulAllReduceTest {
     }
 
     @Test
+    void theWorkspaceGrowsWithoutWaitingForTheStream() {
+        // one thread drives both ranks and queues two rounds on rank 0 before rank 1's first: growing
+        // rank 0's workspace for round 2 must not wait for round 1, which waits for rank 1
+        List<NpuCard> cards = cards(2, false);
+        HcclGroup group = group(cards);
+        int k = 4, n = 3;
+        long[] rounds = {2, 64};
+        NpuTensor[][] out = new NpuTensor[2][2];
+        float[] ones = new float[64 * k];
+        java.util.Arrays.fill(ones, 1f);
+        NpuTensor[][] x1 = new NpuTensor[2][2];
+        NpuTensor[][] x2 = new NpuTensor[2][2];
+        for (int r = 0; r < 2; r++) { // uploads first: an upload synchronises its card's stream
+            for (int round = 0; round < 2; round++) {
+                int m = (int) rounds[round];
+                x1[r][round] = tensor(cards.get(r), DType.BF16, java.util.Arrays.copyOf(ones, m * k), m, k);
+                x2[r][round] = tensor(cards.get(r), DType.BF16, java.util.Arrays.copyOf(ones, k * n), k, n);
+                out[r][round] = cards.get(r).newTensor(DType.BF16, m, n);
+            }
+        }
+        for (int r = 0; r < 2; r++) {
+            for (int round = 0; round < 2; round++) {
+                Ops.matmulAllReduce(group, x1[r][round], x2[r][round], null, out[r][round]);
+            }
+            assertTrue(cards.get(r).workspace().bytes() >= 64 * n * 4);
+        }
+        for (int r = 0; r < 2; r++) {
+            for (int round = 0; round < 2; round++) {
+                float[] expected = new float[(int) rounds[round] * n];
+                java.util.Arrays.fill(expected, 2 * k); // each rank's dot product is k, summed over 2 ranks
+                assertClose(expected, read(out[r][round]), 0, 0);
+            }
+        }
+    }
+
+    @Test
     void f32IsRefusedLikeTheRealOp() {
         List<NpuCard> cards = cards(2, false);
         HcclGroup group = group(cards);

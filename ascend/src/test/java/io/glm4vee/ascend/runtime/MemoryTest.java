@@ -69,6 +69,21 @@ class MemoryTest {
     }
 
     @Test
+    void fillAndAsynchronousDeviceToDeviceCopy() {
+        DeviceBuffer a = card.allocate(16);
+        DeviceBuffer b = card.allocate(16);
+        a.upload(new float[] {1, 2, 3, 4}, 0);
+        b.fill(0, 16, 0);
+        b.copyFromAsync(a, 4, 8, 8);  // a's floats 1..2 to b's floats 2..3, on the stream
+        assertArrayEqualsF(new float[] {0, 0, 2, 3}, b.downloadFloats(0, 4)); // the download waits for it
+        assertThrows(IndexOutOfBoundsException.class, () -> b.copyFromAsync(a, 12, 0, 8));
+    }
+
+    private static void assertArrayEqualsF(float[] expected, float[] actual) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+    }
+
+    @Test
     void aThreadWithoutAContextCannotAllocate() throws Exception {
         int rc = CompletableFuture.supplyAsync(() -> {
             try (PointerPointer<Pointer> p = new PointerPointer<>(1)) {
