@@ -113,6 +113,20 @@ class StreamAndHcclTest {
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "closing a card with a hung op took too long");
     }
 
+    @Test
+    void clearingFaultsLetsAHungOpFinishNormally() throws Exception {
+        NpuCard card = own(runtime.openCard(4, false));
+        NpuTensor x = card.newTensor(DType.F32, 2);
+        x.upload(new float[] {2, -3});
+        NpuTensor y = card.newTensor(DType.F32, 2);
+        Glm4vSim.glm4vSimInjectFault(4, "aclnnMuls", 1, Glm4vSim.FAULT_HANG);
+        Ops.muls(x, 10, y);
+        assertEquals(Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, assertThrows(AclException.class, () -> card.synchronize(100)).code());
+        Glm4vSim.glm4vSimClearFaults();
+        card.synchronize();
+        assertArrayEquals(new float[] {20, -30}, y.downloadFloats());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {2, 4})
     void allReduceAllGatherBroadcast(int ranks) throws Exception {
