@@ -38,6 +38,7 @@ typedef struct clique {
     int64_t generation;
     int arrived;
     int present[SIM_MAX_DEVICES];
+    int64_t seen[SIM_MAX_DEVICES]; /* the generation each rank last arrived at (kept if it gives up) */
     coll_args args[SIM_MAX_DEVICES];
     int last_error;
     char last_text[512];
@@ -105,6 +106,7 @@ SIM_EXPORT HcclResult HcclCommInitAll(uint32_t ndev, int32_t *devices, HcclComm 
     q->n = (int) ndev;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->done, NULL);
+    for (int r = 0; r < SIM_MAX_DEVICES; r++) q->seen[r] = -1;
     pthread_mutex_lock(&g_comms_lock);
     snprintf(q->name, sizeof q->name, "glm4v-sim-hccl-%d-world%u", ++g_clique_seq, ndev);
     q->refs = (int) ndev;
@@ -253,6 +255,7 @@ static int rendezvous(sim_comm *c, sim_stream *s, coll_args *a) {
     int64_t gen = q->generation;
     q->args[c->rank] = *a;
     q->present[c->rank] = 1;
+    q->seen[c->rank] = gen;
     if (++q->arrived == q->n) {
         int rc = complete(q);
         q->last_error = rc;
@@ -277,7 +280,8 @@ static int rendezvous(sim_comm *c, sim_stream *s, coll_args *a) {
             char missing[256] = "";
             size_t at = 0;
             for (int r = 0; r < q->n && at < sizeof missing; r++)
-                if (!q->present[r]) at += (size_t) snprintf(missing + at, sizeof missing - at, at ? ",%d" : "%d", r);
+                if (q->seen[r] != gen) at += (size_t) snprintf(missing + at, sizeof missing - at, at ? ",%d" : "%d", r);
+            if (at == 0) snprintf(missing, sizeof missing, "unknown");
             q->present[c->rank] = 0;
             q->arrived--;
             pthread_mutex_unlock(&q->lock);

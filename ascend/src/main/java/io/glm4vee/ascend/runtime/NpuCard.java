@@ -91,6 +91,7 @@ public final class NpuCard implements AutoCloseable {
     public void synchronize() {
         makeCurrent();
         AclException.check(Acl.aclrtSynchronizeStream(stream), "aclrtSynchronizeStream", toString());
+        workspace.releaseRetired();
     }
 
     /** As {@link #synchronize()}, giving up after {@code timeoutMs} (ACL_ERROR_RT_STREAM_SYNC_TIMEOUT). */
@@ -98,6 +99,7 @@ public final class NpuCard implements AutoCloseable {
         makeCurrent();
         AclException.check(Acl.aclrtSynchronizeStreamWithTimeout(stream, timeoutMs),
                 "aclrtSynchronizeStreamWithTimeout", toString());
+        workspace.releaseRetired();
     }
 
     /** {@code aclrtGetMemInfo(ACL_HBM_MEM)}: {free, total} bytes. */

@@ -52,6 +52,7 @@ public final class Ops {
                 throw new AclException("aclrtSynchronizeStream after " + op, sync, AclException.recentErrMsg(),
                         context(card, tensors));
             }
+            card.workspace().releaseRetired();
         }
     }
 

@@ -6,13 +6,16 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * A card's op workspace: device memory sized by the largest {@code GetWorkspaceSize} seen so far
- * (grow-only). Ops on one stream run in order, so they can all share it; before it grows the
- * stream is synchronised, so no queued op still uses the old block when it is freed.
+ * (grow-only). Ops on one stream run in order, so they can all share it. When it grows, the old
+ * block may still be in use by queued ops: it is retired, not freed, and freed at the card's
+ * next successful synchronise (or its close), so growing never waits for the stream (which could
+ * sit in a collective whose other ranks this thread has yet to launch).
  */
 public final class Workspace implements AutoCloseable {
     private final NpuCard card;
     private Pointer block;
     private long bytes;
+    private final java.util.List<Pointer> retired = new java.util.ArrayList<>();
 
     Workspace(NpuCard card) {
         this.card = card;
@@ -26,8 +29,9 @@ public final class Workspace implements AutoCloseable {
         if (need > bytes) {
             long size = Math.max(need, Math.min(2 * bytes, need + (256L << 20)));
             if (block != null) {
-                card.synchronize();
-                free();
+                retired.add(block);
+                block = null;
+                bytes = 0;
             }
             card.makeCurrent();
             try (PointerPointer<Pointer> out = new PointerPointer<>(1)) {
@@ -45,17 +49,21 @@ public final class Workspace implements AutoCloseable {
         return bytes;
     }
 
-    private void free() {
+    /** Frees the blocks replaced by a larger one; called once the stream has drained. */
+    void releaseRetired() {
+        while (!retired.isEmpty()) {
+            AclException.check(Acl.aclrtFree(retired.remove(retired.size() - 1)), "aclrtFree", card + " workspace");
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseRetired();
         if (block != null) {
             Pointer b = block;
             block = null;
             bytes = 0;
             AclException.check(Acl.aclrtFree(b), "aclrtFree", card + " workspace");
         }
-    }
-
-    @Override
-    public void close() {
-        free();
     }
 }

@@ -9,6 +9,30 @@ final class SimTestSupport {
     private SimTestSupport() {
     }
 
+    /** Runs body(rank) on its own thread per rank (as the engine drives cards) and rethrows the first failure. */
+    static void onEachRank(int ranks, java.util.function.IntConsumer body) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(ranks);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                int rank = r;
+                done.add(pool.submit(() -> body.accept(rank)));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                try {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Exception ex) {
+                        throw ex;
+                    }
+                    throw (Error) e.getCause();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Every native object (allocations, tensors, scalars, int arrays, executors, streams, contexts, comms) freed. */
     static void assertNoLiveObjects() {
         long[] kinds = new long[9];
