@@ -100,6 +100,24 @@ class AscendFailureTest {
     }
 
     @Test
+    void closingTheModelFreesEveryNativeObject() {
+        long before = Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALL);
+        try (Glm4vModel m = load(4, ExecutionMode.ASYNC)) {
+            prefill(m);
+            prefill(m);                               // two sequences with their KV caches on every card
+            m.rebuild();                              // the old group's contexts, streams and comms go
+            prefill(m);
+            assertTrue(Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALLOCATIONS) > 0);
+        }
+        assertEquals(before, Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALL),
+                "live native objects left: allocations " + Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALLOCATIONS)
+                        + ", tensors " + Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_TENSORS)
+                        + ", streams " + Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_STREAMS)
+                        + ", contexts " + Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_CONTEXTS)
+                        + ", comms " + Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_COMMS));
+    }
+
+    @Test
     void aHungCollectiveEndsInABoundedErrorAndTheRebuiltGroupAnswers() {
         float[] expected;
         try (Glm4vModel m = load(2, ExecutionMode.ASYNC)) {
