@@ -256,8 +256,9 @@ public final class Glm4vModel implements AutoCloseable {
         tokenizer.checkId(token);
         int pos = seq.lastPosition + 1;
         int[] one = {token};
-        float[] logits = forward.forward(SplicedInput.of(one, config.boiTokenId(), config.eoiTokenId(), 0, false),
-                null, new int[] {pos}, seq.cache, null);
+        // built directly: a generated id is embedded as it is, even one that looks like an image marker
+        float[] logits = forward.forward(new SplicedInput(one, -1, 0, new int[] {pos}), null, new int[] {pos}, seq.cache,
+                null);
         seq.consumed(new int[] {token});
         seq.lastPosition = pos;
         return logits;

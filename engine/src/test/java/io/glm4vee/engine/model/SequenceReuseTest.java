@@ -23,6 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SequenceReuseTest {
 
+    @org.junit.jupiter.api.Test
+    void decodeEmbedsAnyGeneratedIdEvenAnImageMarker() {
+        try (Glm4vModel m = Glm4vModel.load(Fixtures.demoModel(), DeviceOptions.cpu(1, 1), null)) {
+            Sequence s = m.newSequence(16);
+            m.prefill(s, ChatTemplate.apply(m.tokenizer(), List.of(new ChatMessage("user", "Hi", false)), true), null, null);
+            float[] logits = m.decode(s, m.config().boiTokenId());
+            assertEquals(m.config().paddedVocabSize(), logits.length);
+        }
+    }
+
     @ParameterizedTest(name = "tp={0}")
     @ValueSource(ints = {1, 2})
     void nextTurnReusesTheCacheAndTruncationRestores(int tp) {
