@@ -55,9 +55,9 @@ public final class AscendCommunicator implements Communicator, AutoCloseable {
         }
         Kernels k = cards.get(rank).kernels();
         NpuTensor t = k.tmp(DType.F32, len);
-        t.upload(java.util.Arrays.copyOfRange(buf, off, off + len));
+        k.upload(t, java.util.Arrays.copyOfRange(buf, off, off + len));
         k.allReduce(group(), t);
-        System.arraycopy(t.downloadFloats(), 0, buf, off, len);
+        System.arraycopy(k.downloadF32(t), 0, buf, off, len);
     }
 
     @Override
@@ -69,9 +69,9 @@ public final class AscendCommunicator implements Communicator, AutoCloseable {
         Kernels k = cards.get(rank).kernels();
         NpuTensor send = k.tmp(DType.F32, part.length);
         NpuTensor recv = k.tmp(DType.F32, full.length);
-        send.upload(part);
+        k.upload(send, part);
         k.allGather(group(), send, recv);
-        System.arraycopy(recv.downloadFloats(), 0, full, 0, full.length);
+        System.arraycopy(k.downloadF32(recv), 0, full, 0, full.length);
     }
 
     @Override
@@ -82,19 +82,19 @@ public final class AscendCommunicator implements Communicator, AutoCloseable {
         Kernels k = cards.get(rank).kernels();
         NpuTensor t = k.tmp(DType.F32, buf.length);
         if (rank == root) {
-            t.upload(buf);
+            k.upload(t, buf);
         }
         group().broadcast(k.card(), t.buffer(), buf.length, DType.F32, root);
-        System.arraycopy(t.downloadFloats(), 0, buf, 0, buf.length);
+        System.arraycopy(k.downloadF32(t), 0, buf, 0, buf.length);
     }
 
     @Override
     public void barrier(int rank) {
         Kernels k = cards.get(rank).kernels();
         NpuTensor t = k.tmp(DType.F32, 1);
-        t.upload(new float[] {0f});
+        k.upload(t, new float[] {0f});
         k.allReduce(group(), t);
-        k.card().synchronize();
+        k.drain();
     }
 
     @Override

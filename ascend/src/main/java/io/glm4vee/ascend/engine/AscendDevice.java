@@ -1,5 +1,6 @@
 package io.glm4vee.ascend.engine;
 
+import io.glm4vee.ascend.acl.Acl;
 import io.glm4vee.ascend.runtime.AclException;
 import io.glm4vee.ascend.runtime.AscendRuntime;
 import io.glm4vee.ascend.runtime.NpuCard;
@@ -36,6 +37,7 @@ import java.util.function.Consumer;
 public final class AscendDevice implements Device {
     /** The engine op name of the stream synchronisation a host synchronize queues. */
     static final String SYNC_OP = "stream_synchronize";
+    private static final long POLL_MILLIS = 100;
 
     private final String id;
     private final int rank;
@@ -57,40 +59,41 @@ public final class AscendDevice implements Device {
     private volatile Op current;
     private volatile boolean closing;
     private volatile long syncDeadlineNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean syncQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private NpuCard card;                  // card thread only
     private Kernels kernels;               // card thread only
 
     AscendDevice(String id, int rank, AscendRuntime runtime, boolean launchBlocking, FaultInjector faults,
                  Consumer<DeviceFailure> onFailure, java.util.function.BooleanSupplier groupAborted,
-                 long openTimeoutMillis) {
+                 long timeoutMillis) {
         this.id = id;
         this.groupAborted = groupAborted;
         this.rank = rank;
         this.deviceId = Integer.parseInt(id.substring(id.indexOf(':') + 1));
         this.faults = faults;
         this.onFailure = onFailure;
-        this.thread = new Thread(() -> run(runtime, launchBlocking), "glm4v-" + id.replace(':', '-') + "-host");
+        this.thread = new Thread(() -> run(runtime, launchBlocking, timeoutMillis), "glm4v-" + id.replace(':', '-') + "-host");
         thread.setDaemon(true);
         thread.start();
         try {
-            opened.get(openTimeoutMillis, TimeUnit.MILLISECONDS);
+            opened.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             throw new EngineException(ErrorCode.DEVICE_FAILED, "cannot open " + id + ": " + c.getMessage(), c);
         } catch (TimeoutException e) {
             thread.interrupt();
             throw new EngineException(ErrorCode.DEVICE_TIMEOUT, "opening " + id + " took more than "
-                    + openTimeoutMillis + " ms");
+                    + timeoutMillis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(ErrorCode.DEVICE_FAILED, "interrupted while opening " + id);
         }
     }
 
-    private void run(AscendRuntime runtime, boolean launchBlocking) {
+    private void run(AscendRuntime runtime, boolean launchBlocking, long timeoutMillis) {
         try {
             card = runtime.openCard(deviceId, launchBlocking);
-            kernels = new Kernels(this, card);
+            kernels = new Kernels(this, card, timeoutMillis);
             opened.complete(card);
         } catch (RuntimeException | Error e) {
             opened.completeExceptionally(e);
@@ -208,30 +211,34 @@ public final class AscendDevice implements Device {
         queue.add(op);
     }
 
+    /** Queues a stream synchronisation bounded by the deadline, unless one is queued already. */
+    @Override
+    public void beginSynchronize(long deadlineNanos) {
+        syncDeadlineNanos = deadlineNanos;
+        if (failure != null || groupAborted.getAsBoolean() || !syncQueued.compareAndSet(false, true)) {
+            return;
+        }
+        launch(new Op(SYNC_OP, "", "device", -1, List::of, () -> {
+            syncQueued.set(false);
+            awaitStream(syncDeadlineNanos);
+        }));
+    }
+
     /**
      * Waits for every queued op, then for the card's stream (a stream synchronisation queued on
      * the card thread, bounded by the deadline): an error of an op that ran asynchronously on the
-     * stream surfaces here, as the failure of {@value #SYNC_OP}. After a peer's failure aborted
-     * the group, the stream is not waited for.
+     * stream surfaces here, as the failure of {@value #SYNC_OP}. Once a peer's failure has aborted
+     * the group, this card is not waited for: its stream may sit in a collective the failed card
+     * never joins, and the group is failed anyway.
      */
     @Override
     public DeviceFailure synchronize(long deadlineNanos) throws DeviceTimeoutException {
-        // once a peer has failed, this card's stream may wait in a collective the peer never
-        // joins: the group is failed anyway, so only the host queue is drained, not the stream
-        if (failure == null && !groupAborted.getAsBoolean()) {
-            syncDeadlineNanos = deadlineNanos;
-            launch(new Op(SYNC_OP, "", "device", -1, List::of, () -> {
-                long ms = (syncDeadlineNanos - System.nanoTime()) / 1_000_000;
-                try {
-                    card.synchronize((int) Math.max(1, Math.min(Integer.MAX_VALUE, ms)));
-                } catch (AclException e) {
-                    throw new EngineException(ErrorCode.DEVICE_FAILED, "the stream of " + id + " reported: "
-                            + e.getMessage(), e);
-                }
-            }));
-        }
+        beginSynchronize(deadlineNanos);
         synchronized (done) {
             while (completed < launched) {
+                if (groupAborted.getAsBoolean()) {
+                    return failure;
+                }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     Op op = current;
@@ -239,7 +246,7 @@ public final class AscendDevice implements Device {
                             + (op == null ? "" : "; it is stuck in " + op.where()));
                 }
                 try {
-                    done.wait(Math.max(1, left / 1_000_000));
+                    done.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new DeviceTimeoutException("interrupted while waiting for " + id);
@@ -247,6 +254,33 @@ public final class AscendDevice implements Device {
             }
         }
         return failure;
+    }
+
+    /**
+     * Waits (card thread) until the stream has run everything queued, in slices, so that it stops
+     * at the deadline or as soon as the group is aborted; throws the stream's error.
+     */
+    void awaitStream(long deadlineNanos) {
+        while (true) {
+            long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            try {
+                card.synchronize((int) Math.max(1, Math.min(POLL_MILLIS, leftMs)));
+                return;
+            } catch (AclException e) {
+                if (e.code() != Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) {
+                    throw new EngineException(ErrorCode.DEVICE_FAILED, "the stream of " + id + " reported: "
+                            + e.getMessage(), e);
+                }
+                if (groupAborted.getAsBoolean()) {
+                    throw new EngineException(ErrorCode.DEVICE_FAILED, "stopped waiting for the stream of " + id
+                            + ": the device group was aborted", e);
+                }
+                if (leftMs <= POLL_MILLIS) {
+                    throw new EngineException(ErrorCode.DEVICE_TIMEOUT, "the stream of " + id + " did not finish in "
+                            + "time: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     @Override

@@ -434,8 +434,21 @@ final class AscendForward implements ModelForward {
         if (observer != null) {
             observer.inputEmbeddings(Tensor.of(observe(x), s, h));
         }
-        float[][] rope = ropeTables(positions);
-        float[] mask = s > 1 ? causalMask(s, past) : null;
+        float[][] tables = ropeTables(positions);
+        float[] maskValues = s > 1 ? causalMask(s, past) : null;
+        int rot = cfg.rotaryDim();
+        NpuTensor[][] rope = new NpuTensor[tp][];
+        NpuTensor[] mask = new NpuTensor[tp];
+        group.launch("rope_mask_tables", TEXT, -1, r -> List.of(), (r, d) -> {
+            Kernels k = k(d);
+            rope[r] = new NpuTensor[] {k.tmp(DType.F32, 1, s, 1, rot), k.tmp(DType.F32, 1, s, 1, rot)};
+            k.upload(rope[r][0], tables[0]);
+            k.upload(rope[r][1], tables[1]);
+            if (maskValues != null) {
+                mask[r] = k.tmp(DType.F32, s, past + s);
+                k.upload(mask[r], maskValues);
+            }
+        });
         for (int i = 0; i < cfg.numLayers(); i++) {
             textLayer(i, x, c, rope, mask, s, past);
             if (observer != null) {
@@ -462,7 +475,7 @@ final class AscendForward implements ModelForward {
                 k.allGather(comm.group(), f32, full);
             }
             if (r == 0) {
-                logits[0] = full.downloadFloats();
+                logits[0] = k.downloadF32(full);
             }
         });
         group.synchronize("end of the text forward");
@@ -532,7 +545,7 @@ final class AscendForward implements ModelForward {
                     local[i] = id >= 0 && id < p.localVocab() ? id : p.localVocab();   // the zero row
                 }
                 NpuTensor idx = k.tmp(DType.I64, text.length);
-                idx.upload(local);
+                k.upload(idx, local);
                 NpuTensor e = in.hasImage() ? k.tmp(act, text.length, h) : x[r];
                 k.embedding(weights[r].embed, idx, e);
                 if (tp > 1) {
@@ -559,7 +572,7 @@ final class AscendForward implements ModelForward {
         return c;
     }
 
-    private void textLayer(int l, NpuTensor[] x, Caches c, float[][] rope, float[] mask, int s, int past) {
+    private void textLayer(int l, NpuTensor[] x, Caches c, NpuTensor[][] rope, NpuTensor[] mask, int s, int past) {
         int h = cfg.hiddenSize();
         int hd = cfg.headDim();
         int rot = cfg.rotaryDim();
@@ -590,10 +603,8 @@ final class AscendForward implements ModelForward {
                 k.add(qkv, w.qkvBias(), qkv);
             }
             // partial interleaved RoPE on the first rotary_dim dims of every q and k head, in place
-            NpuTensor cos = k.tmp(DType.F32, 1, s, 1, rot);
-            NpuTensor sin = k.tmp(DType.F32, 1, s, 1, rot);
-            cos.upload(rope[0]);
-            sin.upload(rope[1]);
+            NpuTensor cos = rope[r][0];
+            NpuTensor sin = rope[r][1];
             NpuTensor q4 = k.view(qkv, new long[] {1, s, lh, rot}, new long[] {(long) s * width, width, hd, 1}, 0);
             NpuTensor k4 = k.view(qkv, new long[] {1, s, lg, rot}, new long[] {(long) s * width, width, hd, 1}, lq);
             k.rope(q4, cos, sin, q4);
@@ -611,7 +622,7 @@ final class AscendForward implements ModelForward {
                 NpuTensor qg = k.view(qkv, new long[] {hpg, s, hd}, new long[] {hd, width, 1}, (long) g * hpg * hd);
                 NpuTensor kt = k.view(kc, new long[] {hd, total}, new long[] {1, (long) lg * hd}, (long) g * hd);
                 NpuTensor vg = k.view(vc, new long[] {total, hd}, new long[] {(long) lg * hd, 1}, (long) g * hd);
-                NpuTensor probs = attentionProbs(k, qg, kt, mask, scale, hpg, s, total, false);
+                NpuTensor probs = attentionProbs(k, qg, kt, mask[r], scale, hpg, s, total, false);
                 k.matmul(probs, vg, contextView(k, ctx[r], g * hpg, hpg, s, hd, lq));
             }
         });
@@ -643,7 +654,7 @@ final class AscendForward implements ModelForward {
      * softmax(q·kᵀ·scale + mask) for one group of heads: scores in the activation dtype, then
      * scale, mask and softmax in f32, probabilities back in the activation dtype.
      */
-    private NpuTensor attentionProbs(Kernels k, NpuTensor q, NpuTensor kt, float[] mask, float scale, long heads,
+    private NpuTensor attentionProbs(Kernels k, NpuTensor q, NpuTensor kt, NpuTensor mask, float scale, long heads,
                                      long rows, long keys, boolean batched) {
         NpuTensor scores = k.tmp(act, heads, rows, keys);
         if (batched) {
@@ -658,9 +669,7 @@ final class AscendForward implements ModelForward {
         }
         k.muls(f, scale, f);
         if (mask != null) {
-            NpuTensor m = k.tmp(DType.F32, rows, keys);
-            m.upload(mask);
-            k.add(f, m, f);
+            k.add(f, mask, f);
         }
         k.softmax(f, 2, f);
         if (act == DType.F32) {

@@ -20,10 +20,21 @@ final class Kernels {
     private final AscendDevice device;
     private final NpuCard card;
     private final List<NpuTensor> scope = new ArrayList<>();
+    private final int syncTimeoutMs;
 
-    Kernels(AscendDevice device, NpuCard card) {
+    Kernels(AscendDevice device, NpuCard card, long syncTimeoutMs) {
         this.device = device;
         this.card = card;
+        this.syncTimeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, syncTimeoutMs));
+    }
+
+    /**
+     * Waits for the card's stream, at most the device timeout: host transfers synchronise the
+     * stream first, and a stream stuck in a collective must not hold the card thread for
+     * HCCL's own (much longer) execution timeout.
+     */
+    void drain() {
+        device.awaitStream(System.nanoTime() + syncTimeoutMs * 1_000_000L);
     }
 
     NpuCard card() {
@@ -85,7 +96,18 @@ final class Kernels {
         if (!t.isContiguous() || bytes.byteSize() != t.numel() * t.dtype().bytes()) {
             throw new IllegalArgumentException(bytes.byteSize() + " bytes for " + t.describe());
         }
+        drain();
         t.buffer().upload(bytes, t.offset() * t.dtype().bytes());
+    }
+
+    void upload(NpuTensor t, float[] values) {
+        drain();
+        t.upload(values);
+    }
+
+    void upload(NpuTensor t, long[] values) {
+        drain();
+        t.upload(values);
     }
 
     /** A host f32 copy of t (any float dtype, any layout), after the stream has run. */
@@ -95,6 +117,7 @@ final class Kernels {
             f = tmp(DType.F32, t.dims());
             Ops.cast(t, f);
         }
+        drain();
         return f.downloadFloats();
     }
 

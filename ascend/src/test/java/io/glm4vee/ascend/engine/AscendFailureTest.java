@@ -100,6 +100,24 @@ class AscendFailureTest {
     }
 
     @Test
+    void anOpThatFailsWhileExecutingSurfacesAtSynchronizeOrAtTheOpInLaunchBlocking() {
+        try (Glm4vModel m = load(2, ExecutionMode.ASYNC)) {
+            assertEquals(0, Glm4vSim.glm4vSimInjectFault(1, "aclnnMatmul", 5, Glm4vSim.FAULT_FAIL));
+            EngineException e = assertThrows(EngineException.class, () -> prefill(m));
+            assertEquals(ErrorCode.DEVICE_FAILED, e.code());
+            assertTrue(e.getMessage().startsWith("asynchronous error on npu:1, detected at "), e.getMessage());
+            assertTrue(e.getMessage().contains("--launch-blocking"), e.getMessage());
+        }
+        Glm4vSim.glm4vSimClearFaults();
+        try (Glm4vModel m = load(2, ExecutionMode.LAUNCH_BLOCKING)) {
+            assertEquals(0, Glm4vSim.glm4vSimInjectFault(1, "aclnnMatmul", 5, Glm4vSim.FAULT_FAIL));
+            EngineException e = assertThrows(EngineException.class, () -> prefill(m));
+            assertTrue(e.getMessage().matches("(?s)op \\S+ \\(text layer \\d+\\) failed on npu:1: "
+                    + "aclrtSynchronizeStream after aclnnMatmul failed with \\d+ \\[npu:1: .*"), e.getMessage());
+        }
+    }
+
+    @Test
     void closingTheModelFreesEveryNativeObject() {
         long before = Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALL);
         try (Glm4vModel m = load(4, ExecutionMode.ASYNC)) {

@@ -28,6 +28,13 @@ public interface Device extends AutoCloseable {
      */
     DeviceFailure synchronize(long deadlineNanos) throws DeviceTimeoutException;
 
+    /**
+     * Starts a synchronisation without waiting (the group calls it on every card before it waits
+     * for any, so an accelerator's streams are all checked at once); the default does nothing.
+     */
+    default void beginSynchronize(long deadlineNanos) {
+    }
+
     /** The op running now, or null. */
     Op current();
 

@@ -186,6 +186,9 @@ public final class DeviceGroup implements AutoCloseable {
     private void waitAll(String what) {
         long deadline = System.nanoTime() + timeoutNanos;
         for (Device d : devices) {
+            d.beginSynchronize(deadline);
+        }
+        for (Device d : devices) {
             try {
                 d.synchronize(deadline);
             } catch (Device.DeviceTimeoutException e) {
