@@ -69,6 +69,23 @@ class AscendGoldenTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /** The fallback for bf16 too (glm4v.ascend.fusedAllReduce=false): aclnnMatmul + HcclAllReduce, same result rule. */
+    @org.junit.jupiter.api.Test
+    void theMatmulPlusAllReduceFallbackPassesForBf16() throws Exception {
+        Path dir = FIXTURES.resolve("glm4v-tiny-d");
+        JsonNode golden = JSON.readTree(Files.readString(dir.resolve("golden.json")));
+        System.setProperty("glm4v.ascend.fusedAllReduce", "false");
+        try (Glm4vModel model = Glm4vModel.load(dir.resolve("checkpoint"), DeviceOptions.of("ascend", 4, 1), null)) {
+            AscendForward fwd = (AscendForward) model.forward();
+            assertEquals("BF16", fwd.activationDtype());
+            assertEquals(false, fwd.usesFusedAllReduce());
+            List<String> problems = compare(golden, new EvalRunner(model).run(dir.resolve("cases.json")), 2e-2);
+            assertTrue(problems.isEmpty(), String.join("\n", problems));
+        } finally {
+            System.clearProperty("glm4v.ascend.fusedAllReduce");
+        }
+    }
+
     static List<String> compare(JsonNode golden, JsonNode actual, double rtol) {
         Map<String, JsonNode> byName = new HashMap<>();
         actual.get("cases").forEach(c -> byName.put(c.get("name").asText(), c));
