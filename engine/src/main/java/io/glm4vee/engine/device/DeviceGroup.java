@@ -158,10 +158,25 @@ public final class DeviceGroup implements AutoCloseable {
             Device.DeviceFailure f = firstFailure.get();
             if (f != null) {
                 reported = true;
+                if (isTimeout(f)) {
+                    throw timedOut(f, "launch of " + name);
+                }
                 throw new EngineException(ErrorCode.DEVICE_FAILED, "op " + f.op().where() + " failed on " + f.device()
                         + ": " + f.cause().getMessage() + operands(f.op()), f.cause());
             }
         }
+    }
+
+    /** A card that gave up waiting (its stream, a collective) reports a timeout, not an error of its own. */
+    private static boolean isTimeout(Device.DeviceFailure f) {
+        return f.cause() instanceof EngineException e && e.code() == ErrorCode.DEVICE_TIMEOUT;
+    }
+
+    private EngineException timedOut(Device.DeviceFailure f, String what) {
+        String stuck = unfinished();
+        return new EngineException(ErrorCode.DEVICE_TIMEOUT, "timed out at " + what + ": " + f.device() + " in "
+                + f.op().where() + ": " + f.cause().getMessage() + (stuck.isEmpty() ? "" : "; " + stuck)
+                + "; the device group is marked failed and must be rebuilt", f.cause());
     }
 
     private static String operands(Op op) {
@@ -176,6 +191,9 @@ public final class DeviceGroup implements AutoCloseable {
         Device.DeviceFailure f = firstFailure.get();
         if (f != null) {
             reported = true;
+            if (isTimeout(f)) {
+                throw timedOut(f, syncPoint);
+            }
             throw new EngineException(ErrorCode.DEVICE_FAILED, "asynchronous error on " + f.device() + ", detected at "
                     + syncPoint + ": " + f.cause().getMessage() + ". The op that failed is not pinned in asynchronous "
                     + "mode: rerun with --launch-blocking (GLM4V_LAUNCH_BLOCKING=1 or ASCEND_LAUNCH_BLOCKING=1) to "
