@@ -46,6 +46,14 @@ class MemoryTest {
         assertThrows(AclException.class, () -> card.allocate(600_000)); // 1.2 MB in all
         a.close();
         card.allocate(600_000).close();                                 // fits again once freed
+        // an op whose workspace does not fit: the executor built by GetWorkspaceSize is freed, not leaked
+        try (NpuTensor x1 = card.newTensor(DType.BF16, 512, 4); NpuTensor x2 = card.newTensor(DType.BF16, 4, 512);
+                NpuTensor out = card.newTensor(DType.BF16, 512, 512);
+                HcclGroup solo = HcclGroup.create(java.util.List.of(card))) {
+            AclException ws = assertThrows(AclException.class, () -> Ops.matmulAllReduce(solo, x1, x2, null, out));
+            assertEquals(Acl.ACL_ERROR_RT_MEMORY_ALLOCATION, ws.code()); // 512*512*4 bytes of workspace > what is left
+            assertEquals(0, Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_EXECUTORS));
+        }
     }
 
     @Test
