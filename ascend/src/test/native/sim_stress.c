@@ -5,10 +5,12 @@
  * It drives several cards from their own threads: ops, MatmulAllReduce, HcclAllReduce, an
  * execution error, a collective timeout and a hang released by destroying the stream.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "acl/acl.h"
 #include "aclnn/acl_meta.h"
@@ -65,6 +67,11 @@ static void *rank_main(void *arg) {
     return NULL;
 }
 
+static void *sync_main(void *arg) {
+    int rc = aclrtSynchronizeStream(arg); /* blocked on a hung task until the stream is destroyed */
+    return (void *) (intptr_t) rc;
+}
+
 int main(void) {
     assert(aclInit(NULL) == 0);
     glm4vSimSetHcclTimeoutMs(200);
@@ -84,7 +91,14 @@ int main(void) {
     assert(aclrtMemcpyAsync(p, 64, p, 32, ACL_MEMCPY_DEVICE_TO_DEVICE, s) == 0);
     assert(aclrtSynchronizeStreamWithTimeout(s, 50) == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
     assert(aclrtFree(p) == 0); /* the queued copy keeps the memory alive */
-    assert(aclrtDestroyStream(s) == 0);
+    pthread_t waiter;
+    pthread_create(&waiter, NULL, sync_main, s);
+    struct timespec pause = {0, 50 * 1000000};
+    nanosleep(&pause, NULL);
+    assert(aclrtDestroyStream(s) == 0); /* while another thread synchronises it */
+    void *syncRc;
+    pthread_join(waiter, &syncRc);
+    assert((intptr_t) syncRc != 0);
     assert(aclrtDestroyContext(ctx) == 0);
     for (int r = 0; r < RANKS; r++) assert(HcclCommDestroy(comms[r]) == 0);
     long long live = (long long) glm4vSimLiveObjects(0);

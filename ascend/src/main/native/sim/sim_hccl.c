@@ -352,13 +352,14 @@ static HcclResult enqueue_coll(const char *name, int kind, void *send, void *rec
     if (s->device != c->device) {
         sim_set_error("EI9999: %s: the stream belongs to device %d, the communicator's rank to device %d", name, s->device, c->device);
         sim_comm_release(c);
+        sim_stream_release(s);
         return HCCL_E_PARA;
     }
     size_t es = (size_t) sim_dtype_size(t);
     sim_alloc *sa = sim_alloc_find(send, count * es);
     sim_alloc *ra = kind == C_BROADCAST ? NULL : sim_alloc_find(recv, recvCount * es);
     if (!sa || (kind != C_BROADCAST && !ra)) {
-        sim_alloc_release(sa); sim_alloc_release(ra); sim_comm_release(c);
+        sim_alloc_release(sa); sim_alloc_release(ra); sim_comm_release(c); sim_stream_release(s);
         sim_set_error("EI9999: %s: a buffer of %llu elements is not inside a device allocation", name, (unsigned long long) count);
         return HCCL_E_PTR;
     }
@@ -371,6 +372,7 @@ static HcclResult enqueue_coll(const char *name, int kind, void *send, void *rec
     task->ra = ra;
     task->args = (coll_args) {.kind = kind, .send = send, .recv = recv, .count = count, .dtype = t, .op = op, .root = root};
     sim_stream_enqueue(s, &task->task);
+    sim_stream_release(s);
     return HCCL_SUCCESS;
 }
 

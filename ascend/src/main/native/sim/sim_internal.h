@@ -58,10 +58,14 @@ struct sim_stream {
     char error_text[1024];
     atomic_int abort;         /* set by destroy/reset/finalize: hung tasks give up, queue drains */
     int stopping;
+    int dead;                 /* the worker has exited */
+    int users;                /* API calls using the stream now (destroy waits for them) */
     struct sim_stream *next_live;
 };
 
-sim_stream *sim_stream_check(aclrtStream s); /* NULL (error text set) if not a live stream */
+/* the live stream, referenced (sim_stream_release when done); NULL (error text set) if none */
+sim_stream *sim_stream_check(aclrtStream s);
+void sim_stream_release(sim_stream *s);
 void sim_stream_enqueue(sim_stream *s, sim_task *task);
 /* called by a running task to record its failure text (first error wins) */
 void sim_stream_fail(sim_stream *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

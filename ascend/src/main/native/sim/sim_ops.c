@@ -63,6 +63,8 @@ static aclnnStatus finish(aclOpExecutor *e, int rc, uint64_t *ws, aclOpExecutor 
     return ACLNN_SUCCESS;
 }
 
+static aclnnStatus launch_on(const char *op, void *ws, uint64_t wsSize, aclOpExecutor *e, sim_stream *s);
+
 static aclnnStatus launch(const char *op, void *ws, uint64_t wsSize, aclOpExecutor *e, aclrtStream stream) {
     if (!e) { sim_set_error("EZ1001: %s: executor is nullptr", op); return ACLNN_ERR_PARAM_NULLPTR; }
     if (strcmp(e->op, op) != 0) {
@@ -72,6 +74,12 @@ static aclnnStatus launch(const char *op, void *ws, uint64_t wsSize, aclOpExecut
     /* from here the executor is consumed: enqueued, or released on a failed launch */
     sim_stream *s = sim_stream_check(stream);
     if (!s) { exec_release(e); return ACLNN_ERR_PARAM_INVALID; }
+    int rc = launch_on(op, ws, wsSize, e, s);
+    sim_stream_release(s);
+    return rc;
+}
+
+static aclnnStatus launch_on(const char *op, void *ws, uint64_t wsSize, aclOpExecutor *e, sim_stream *s) {
     if (wsSize < e->workspace_needed || (e->workspace_needed > 0 && !ws)) {
         sim_set_error("EZ1001: %s: workspace of %llu bytes at %p given, %llu needed", op,
                       (unsigned long long) wsSize, ws, (unsigned long long) e->workspace_needed);

@@ -420,13 +420,14 @@ SIM_EXPORT aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
     if (!s) return ACL_ERROR_RT_PARAM_INVALID;
     sim_alloc *da, *sa;
     int rc = check_copy("aclrtMemcpyAsync", dst, destMax, src, count, kind, &da, &sa);
-    if (rc) return rc;
+    if (rc) { sim_stream_release(s); return rc; }
     copy_task *c = calloc(1, sizeof *c);
     c->task.name = "aclrtMemcpyAsync";
     c->task.run = run_copy;
     c->task.destroy = destroy_copy;
     c->dst = dst; c->src = src; c->count = count; c->da = da; c->sa = sa;
     sim_stream_enqueue(s, &c->task);
+    sim_stream_release(s);
     return ACL_SUCCESS;
 }
 
@@ -509,9 +510,21 @@ sim_stream *sim_stream_check(aclrtStream stream) {
     pthread_mutex_lock(&g_lock);
     sim_stream *hit = NULL;
     for (sim_stream *s = g_streams; s; s = s->next_live) if (s == stream) hit = s;
+    if (hit) {
+        pthread_mutex_lock(&hit->lock);
+        hit->users++;
+        pthread_mutex_unlock(&hit->lock);
+    }
     pthread_mutex_unlock(&g_lock);
     if (!hit) sim_set_error("EH9999: %p is not a live stream", stream);
     return hit;
+}
+
+void sim_stream_release(sim_stream *s) {
+    pthread_mutex_lock(&s->lock);
+    s->users--;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
 }
 
 void sim_stream_enqueue(sim_stream *s, sim_task *t) {
@@ -534,6 +547,16 @@ static void destroy_stream(sim_stream *s) {
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->worker, NULL); /* drains the queue: tasks after the abort are skipped */
+    pthread_mutex_lock(&s->lock);
+    s->dead = 1;
+    pthread_cond_broadcast(&s->changed);
+    while (s->users > 0) pthread_cond_wait(&s->changed, &s->lock); /* calls still inside (a synchronise) */
+    while (s->head) { /* enqueued by a call that raced the destroy */
+        sim_task *t = s->head;
+        s->head = t->next;
+        t->destroy(t);
+    }
+    pthread_mutex_unlock(&s->lock);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->changed);
     free(s);
@@ -556,24 +579,31 @@ static aclError sync_stream(aclrtStream stream, int64_t timeoutMs, const char *c
     if (!s) return ACL_ERROR_RT_PARAM_INVALID;
     struct timespec until;
     if (timeoutMs > 0) deadline_in(&until, timeoutMs);
+    int rc = ACL_SUCCESS;
     pthread_mutex_lock(&s->lock);
-    while (s->pending > 0) {
+    while (s->pending > 0 && !s->dead) {
         if (timeoutMs > 0) {
-            if (pthread_cond_timedwait(&s->changed, &s->lock, &until) == ETIMEDOUT && s->pending > 0) {
-                int64_t left = s->pending;
-                pthread_mutex_unlock(&s->lock);
+            if (pthread_cond_timedwait(&s->changed, &s->lock, &until) == ETIMEDOUT && s->pending > 0 && !s->dead) {
                 sim_set_error("EH9999: %s: stream of device %d did not finish within %lld ms (%lld tasks left)",
-                              call, s->device, (long long) timeoutMs, (long long) left);
-                return ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+                              call, s->device, (long long) timeoutMs, (long long) s->pending);
+                rc = ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+                break;
             }
         } else {
             pthread_cond_wait(&s->changed, &s->lock);
         }
     }
-    int err = s->error;
-    if (err) sim_set_error("%s", s->error_text);
+    if (rc == ACL_SUCCESS && s->dead) {
+        sim_set_error("EH9999: %s: the stream was destroyed while being synchronised", call);
+        rc = ACL_ERROR_RT_PARAM_INVALID;
+    } else if (rc == ACL_SUCCESS && s->error) {
+        sim_set_error("%s", s->error_text);
+        rc = s->error;
+    }
+    s->users--;
+    pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
-    return err;
+    return rc;
 }
 
 SIM_EXPORT aclError aclrtSynchronizeStream(aclrtStream stream) {

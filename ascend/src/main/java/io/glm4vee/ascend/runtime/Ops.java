@@ -41,7 +41,13 @@ public final class Ops {
         }
         long size = card.workspaceSize.get();
         aclOpExecutor executor = new aclOpExecutor(card.executor.get(0));
-        Pointer workspace = card.workspace().ensure(size);
+        Pointer workspace;
+        try {
+            workspace = card.workspace().ensure(size);
+        } catch (RuntimeException e) {
+            Acl.aclDestroyAclOpExecutor(executor); // never launched: free it here
+            throw e;
+        }
         rc = launch.call(workspace, size, executor, card.stream());
         if (rc != 0) {
             throw new AclException(op, rc, AclException.recentErrMsg(), context(card, tensors));

@@ -354,12 +354,15 @@ class OpsTest {
             card.makeCurrent();
             int rc = Aclnn.aclnnMatmulGetWorkspaceSize(a.handle(), null, out.handle(), (byte) 0, ws, ex);
             assertEquals(Acl.ACLNN_ERR_PARAM_NULLPTR, rc);
-            assertTrue(AclException.recentErrMsg().contains("mat2 is nullptr"));
+            String nullText = AclException.recentErrMsg();
             AclException e = assertThrows(AclException.class, () -> Ops.matmul(a, b, out));
             assertEquals(Acl.ACLNN_ERR_PARAM_INVALID, e.code());
             assertEquals("aclnnMatmulGetWorkspaceSize", e.call());
             assertTrue(e.getMessage().contains("F32[2, 3] strides [3, 1]"), e.getMessage());
-            assertTrue(e.nativeMessage().contains("k differs"), e.nativeMessage());
+            if (AscendRuntime.isSimulator()) { // the texts are the simulator's own
+                assertTrue(nullText.contains("mat2 is nullptr"), nullText);
+                assertTrue(e.nativeMessage().contains("k differs"), e.nativeMessage());
+            }
         }
     }
 }

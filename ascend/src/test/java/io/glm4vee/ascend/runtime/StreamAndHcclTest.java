@@ -54,6 +54,7 @@ class StreamAndHcclTest {
 
     @Test
     void anErrorWhileExecutingShowsAtTheNextSynchronizeNotAtTheLaunch() {
+        SimTestSupport.assumeSimulator();
         NpuCard card = own(runtime.openCard(0, false));
         NpuTensor weight = card.newTensor(DType.F32, 10, 4);
         weight.upload(new float[40]);
@@ -74,6 +75,7 @@ class StreamAndHcclTest {
 
     @Test
     void launchBlockingPinsTheErrorToTheOp() {
+        SimTestSupport.assumeSimulator();
         NpuCard card = own(runtime.openCard(1, true));
         NpuTensor weight = card.newTensor(DType.F32, 10, 4);
         NpuTensor ids = card.newTensor(DType.I32, 2);
@@ -86,6 +88,7 @@ class StreamAndHcclTest {
 
     @Test
     void anInjectedFailureHitsTheNthExecution() {
+        SimTestSupport.assumeSimulator();
         NpuCard card = own(runtime.openCard(2, false));
         NpuTensor x = card.newTensor(DType.F32, 4);
         x.upload(new float[] {1, 2, 3, 4});
@@ -101,6 +104,7 @@ class StreamAndHcclTest {
 
     @Test
     void aHungOpTimesOutTheSynchronizeAndClosingTheCardReleasesIt() {
+        SimTestSupport.assumeSimulator();
         NpuCard card = runtime.openCard(3, false);
         NpuTensor x = card.newTensor(DType.F32, 4);
         NpuTensor y = card.newTensor(DType.F32, 4);
@@ -115,6 +119,7 @@ class StreamAndHcclTest {
 
     @Test
     void clearingFaultsLetsAHungOpFinishNormally() throws Exception {
+        SimTestSupport.assumeSimulator();
         NpuCard card = own(runtime.openCard(4, false));
         NpuTensor x = card.newTensor(DType.F32, 2);
         x.upload(new float[] {2, -3});
@@ -130,6 +135,7 @@ class StreamAndHcclTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 4})
     void allReduceAllGatherBroadcast(int ranks) throws Exception {
+        SimTestSupport.assumeCards(runtime, ranks);
         List<NpuCard> cards = cards(ranks);
         HcclGroup group = own(HcclGroup.create(cards));
         assertEquals(ranks, group.size());
@@ -172,6 +178,7 @@ class StreamAndHcclTest {
 
     @Test
     void aCollectiveOneRankNeverJoinsTimesOutWithABoundedErrorAndTheContextIsRebuilt() throws Exception {
+        SimTestSupport.assumeSimulator();
         Glm4vSim.glm4vSimSetHcclTimeoutMs(300);
         List<NpuCard> cards = new ArrayList<>(List.of(runtime.openCard(0, false), runtime.openCard(1, false)));
         HcclGroup group = HcclGroup.create(cards);
@@ -207,6 +214,7 @@ class StreamAndHcclTest {
 
     @Test
     void aFaultInjectedHangInMatmulAllReduceFailsEveryRankInBoundedTime() throws Exception {
+        SimTestSupport.assumeSimulator();
         Glm4vSim.glm4vSimSetHcclTimeoutMs(300);
         Glm4vSim.glm4vSimSetOpTimeoutMs(1_000);
         int ranks = 4;
