@@ -39,11 +39,11 @@ class AscendFailureTest {
 
     @AfterEach
     void reset() {
+        System.clearProperty("glm4v.ascend.test.transposedContext");
+        System.clearProperty("glm4v.ascend.test.noLayoutContract");
         if (!AscendRuntime.isSimulator()) {
             return;
         }
-        System.clearProperty("glm4v.ascend.test.transposedContext");
-        System.clearProperty("glm4v.ascend.test.noLayoutContract");
         Glm4vSim.glm4vSimClearFaults();
         Glm4vSim.glm4vSimSetHcclTimeoutMs(0);
         Glm4vSim.glm4vSimSetOpTimeoutMs(30_000);
