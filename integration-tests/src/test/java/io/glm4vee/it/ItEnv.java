@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where the tests find things, from the system properties failsafe sets (integration-tests/pom.xml).
@@ -33,6 +34,11 @@ public final class ItEnv {
     /** The directory of the running test server (logs/state holds its local JMX address). */
     public static Path serverDir() {
         return Path.of(required("glm4v.it.wlp"), "usr", "servers", required("glm4v.it.server"));
+    }
+
+    /** The probe WAR's web.xml, when the server needs one (Payara: glm4v.it.probe-web-xml); else none. */
+    public static Optional<Path> probeWebXml() {
+        return Optional.ofNullable(System.getProperty("glm4v.it.probe-web-xml")).filter(s -> !s.isBlank()).map(Path::of);
     }
 
     /** A picture of the demo model's examples directory, e.g. red_circle.png. */
