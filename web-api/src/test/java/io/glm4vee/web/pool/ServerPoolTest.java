@@ -68,4 +68,57 @@ class ServerPoolTest {
         register(server, "dataSource[other]/connectionManager", new Bean("jdbc/other", 50, 3, 3));
         assertTrue(ServerPool.read(server, "eis/glm4v").isEmpty(), "only another factory's pool");
     }
+
+    /** The attributes of Payara's AMX configuration bean of a connector connection pool that the reader uses. */
+    public interface PayaraPoolBean {
+        String getName();
+
+        String getResourceAdapterName();
+
+        String getConnectionDefinitionName();
+
+        String getMaxPoolSize();
+    }
+
+    record PayaraBean(String name, String resourceAdapterName, String connectionDefinitionName, String maxPoolSize)
+            implements PayaraPoolBean {
+        public String getName() {
+            return name;
+        }
+
+        public String getResourceAdapterName() {
+            return resourceAdapterName;
+        }
+
+        public String getConnectionDefinitionName() {
+            return connectionDefinitionName;
+        }
+
+        public String getMaxPoolSize() {
+            return maxPoolSize;
+        }
+    }
+
+    private static void registerPayara(MBeanServer server, String parent, PayaraBean bean) throws Exception {
+        server.registerMBean(new StandardMBean(bean, PayaraPoolBean.class), new ObjectName("amx:pp=" + parent
+                + ",type=connector-connection-pool,name=" + ObjectName.quote(bean.name())));
+    }
+
+    @Test
+    void payaraPoolOfTheEmbeddedAdapter() throws Exception {
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        registerPayara(server, "/domain/resources", new PayaraBean("jms/__defaultConnectionFactory-Connection-Pool",
+                "jmsra", "jakarta.jms.ConnectionFactory", "250"));
+        registerPayara(server, "/domain/applications/application[glm4v]/resources",
+                new PayaraBean("java:app/glm4v-pool", "glm4v#glm4v-ra", "io.glm4vee.ra.api.InferenceConnectionFactory", "5"));
+        assertEquals(Optional.of(new ServerPool.Reading(5, -1, -1, "payara")), ServerPool.read(server, "eis/glm4v"));
+    }
+
+    @Test
+    void payaraWithoutTheAdaptersPoolMeansNoReading() throws Exception {
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        registerPayara(server, "/domain/resources", new PayaraBean("jms/__defaultConnectionFactory-Connection-Pool",
+                "jmsra", "jakarta.jms.ConnectionFactory", "250"));
+        assertTrue(ServerPool.read(server, "eis/glm4v").isEmpty());
+    }
 }
