@@ -36,6 +36,10 @@ fi
   --domainproperties "http.ssl.port=${PORT_HTTPS:-8181}:orb.listener.port=${PORT_IIOP:-3700}:orb.ssl.port=${PORT_IIOPS:-3820}:orb.mutualauth.port=${PORT_IIOPM:-3920}:jms.port=${PORT_JMS:-7676}:domain.jmxPort=${PORT_JMX:-8686}:osgi.shell.telnet.port=${PORT_OSGI:-6666}:java.debugger.port=${PORT_DEBUG:-9009}" \
   "$DOMAIN"
 
+# -Ddeployment.resource.validation=false: Payara 6.2025.10's deploy-time check of resource references does not
+# see the application-scoped java:app/eis/glm4v when the application is enabled again (asadmin enable, the
+# console's Enable, which is how pool and adapter changes are applied), and refuses; the references are still
+# resolved when the beans are created. --enable-native-access=ALL-UNNAMED is among Payara's JDK 24+ defaults.
 # asadmin's --property syntax: ':' separates properties, so a ':' inside a value is written '\:'
 # (doubled here: multimode reads one level of backslashes itself)
 esc() { printf '%s' "$1" | sed 's/:/\\\\:/g'; }
@@ -51,6 +55,7 @@ set configs.config.server-config.iiop-service.iiop-listener.SSL_MUTUALAUTH.addre
 set configs.config.server-config.admin-service.jmx-connector.system.address=127.0.0.1
 set-hazelcast-configuration --enabled=false --dynamic=false
 create-jvm-options --add-modules=jdk.incubator.vector
+create-jvm-options -Ddeployment.resource.validation=false
 set-config-property --source=domain --propertyName=glm4v.modelPath --propertyValue="$GLM4V_MODELPATH"
 set-config-property --source=domain --propertyName=glm4v.admin.password --propertyValue=${GLM4V_ADMIN_PASSWORD:-glm4v-admin}
 create-resource-adapter-config --property modelPath=$(esc "$GLM4V_MODELPATH"):devices=$(esc "${GLM4V_DEVICES:-cpu:0,cpu:1}"):tensorParallelSize=${GLM4V_TENSORPARALLELSIZE:-2}:contexts=${GLM4V_CONTEXTS:-1}:threadsPerCard=${GLM4V_THREADSPERCARD:-1} glm4v#glm4v-ra

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * The archives the tests deploy. Always the real EAR as ../ear built it, named glm4v.ear, so the
@@ -18,9 +19,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>In-container tests add a probe WAR (context root /it-probe) holding the test class. Being a
  * module of the same EAR, it sees the adapter's client API (from the embedded RAR) and the EJB's
- * local view exactly as the application's own modules do. On Payara the probe gets a web.xml
- * (integration-tests-payara/src/test/payara/probe-web.xml) that points the tests' resource references at the
- * Payara EAR's application-scoped connection factory.
+ * local view exactly as the application's own modules do. On Payara the probe gets the descriptors of
+ * integration-tests-payara/src/test/payara/probe-WEB-INF: a web.xml that points the tests' resource reference
+ * eis/glm4v at the Payara EAR's application-scoped connection factory.
  */
 public final class Deployments {
 
@@ -39,7 +40,9 @@ public final class Deployments {
         for (String name : Examples.NAMES) {
             probe.addAsResource(new FileAsset(ItEnv.example(name).toFile()), "examples/" + name);
         }
-        ItEnv.probeWebXml().ifPresent(webXml -> probe.setWebXML(webXml.toFile()));
+        for (Path descriptor : ItEnv.probeWebInf()) {
+            probe.addAsWebInfResource(descriptor.toFile(), descriptor.getFileName().toString());
+        }
         String xml = read(ear);
         if (!xml.contains("<library-directory>")) {
             throw new IllegalStateException("unexpected application.xml in " + ItEnv.ear() + ":\n" + xml);

@@ -39,7 +39,7 @@ public class EjbInjectionIT {
         return Deployments.applicationWithProbe(EjbInjectionIT.class, Examples.class, ItEnv.class);
     }
 
-    @EJB
+    @EJB(lookup = Examples.SERVICE)
     InferenceServiceLocal service;
 
     @Test

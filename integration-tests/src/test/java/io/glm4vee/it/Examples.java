@@ -12,6 +12,18 @@ public final class Examples {
     public static final String GREETING = "I am a small GLM-4V demo model. Show me a picture of a shape.";
     public static final String RED_CIRCLE = "A red circle.";
 
+    /**
+     * The EJB's local view by its portable name. The tests' @EJB fields name it (lookup) so that Arquillian's
+     * EJB enricher finds the bean from the probe module on every server (Payara's does not inject it otherwise).
+     */
+    public static final String SERVICE = "java:app/glm4v-ee-ejb-inference/InferenceService!io.glm4vee.ejb.InferenceServiceLocal";
+
+    /**
+     * The connection factory as a resource reference of the probe: eis/glm4v, which Liberty binds to its
+     * connectionFactory and Payara's probe web.xml (integration-tests-payara) to the Payara EAR's java:app/eis/glm4v.
+     */
+    public static final String FACTORY_REF = "eis/glm4v";
+
     /** The pictures the probe carries as class-path resources under /examples/. */
     public static final List<String> NAMES = List.of("red_circle.png", "blue_square.png", "green_triangle.png");
 
