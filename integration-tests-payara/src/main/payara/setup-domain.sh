@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates a Payara Server domain for glm4v and configures it (see docs/server.md, "Payara"):
-# everything bound to 127.0.0.1, Hazelcast off, the JVM options the engine needs, MicroProfile Config
-# values of the REST API, and the resource adapter's configuration (glm4v#glm4v-ra). The domain is left
+# Creates a Payara Server domain for glm4v and configures it (see docs/server.md, "Payara Server"):
+# everything bound to 127.0.0.1, Hazelcast and the JMS broker off (the broker's port would listen on every
+# interface), the JVM options the engine needs, MicroProfile Config values of the REST API, and the resource
+# adapter's configuration (glm4v#glm4v-ra). The domain is left
 # stopped. Used by the build (integration-tests-payara/pom.xml, domain glm4v-it-payara on free ports)
 # and by ./run-payara (domain glm4v). Settings come from the environment:
 #
@@ -54,6 +55,7 @@ set configs.config.server-config.iiop-service.iiop-listener.SSL.address=127.0.0.
 set configs.config.server-config.iiop-service.iiop-listener.SSL_MUTUALAUTH.address=127.0.0.1
 set configs.config.server-config.admin-service.jmx-connector.system.address=127.0.0.1
 set-hazelcast-configuration --enabled=false --dynamic=false
+set configs.config.server-config.jms-service.type=DISABLED
 create-jvm-options --add-modules=jdk.incubator.vector
 create-jvm-options -Ddeployment.resource.validation=false
 set-config-property --source=domain --propertyName=glm4v.modelPath --propertyValue="$GLM4V_MODELPATH"

@@ -19,9 +19,9 @@ import java.nio.file.Path;
  *
  * <p>In-container tests add a probe WAR (context root /it-probe) holding the test class. Being a
  * module of the same EAR, it sees the adapter's client API (from the embedded RAR) and the EJB's
- * local view exactly as the application's own modules do. On Payara the probe gets the descriptors of
- * integration-tests-payara/src/test/payara/probe-WEB-INF: a web.xml that points the tests' resource reference
- * eis/glm4v at the Payara EAR's application-scoped connection factory.
+ * local view exactly as the application's own modules do. The probe's WEB-INF gets the server's bindings of the
+ * tests' resource reference eis/glm4v (the files of glm4v.it.probe-web-inf: src/test/liberty/probe-WEB-INF on
+ * Open Liberty, integration-tests-payara/src/test/payara/probe-WEB-INF on Payara).
  */
 public final class Deployments {
 

@@ -19,8 +19,9 @@ public final class Examples {
     public static final String SERVICE = "java:app/glm4v-ee-ejb-inference/InferenceService!io.glm4vee.ejb.InferenceServiceLocal";
 
     /**
-     * The connection factory as a resource reference of the probe: eis/glm4v, which Liberty binds to its
-     * connectionFactory and Payara's probe web.xml (integration-tests-payara) to the Payara EAR's java:app/eis/glm4v.
+     * The connection factory as a resource reference of the probe: eis/glm4v, which Liberty's probe binds to the
+     * connectionFactory eis/glm4v (src/test/liberty/probe-WEB-INF/web.xml) and Payara's to the Payara EAR's
+     * java:app/eis/glm4v (integration-tests-payara/src/test/payara/probe-WEB-INF/web.xml).
      */
     public static final String FACTORY_REF = "eis/glm4v";
 

@@ -39,7 +39,7 @@ public final class ItEnv {
 
     /**
      * Descriptors the probe WAR needs in WEB-INF on this server: the files of the directory named by
-     * glm4v.it.probe-web-inf (Payara); none when it is not set.
+     * glm4v.it.probe-web-inf (the server's bindings of the probe's resource references); none when it is not set.
      */
     public static List<Path> probeWebInf() {
         String dir = System.getProperty("glm4v.it.probe-web-inf");
