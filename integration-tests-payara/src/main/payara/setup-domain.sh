@@ -37,6 +37,8 @@ fi
   --domainproperties "http.ssl.port=${PORT_HTTPS:-8181}:orb.listener.port=${PORT_IIOP:-3700}:orb.ssl.port=${PORT_IIOPS:-3820}:orb.mutualauth.port=${PORT_IIOPM:-3920}:jms.port=${PORT_JMS:-7676}:domain.jmxPort=${PORT_JMX:-8686}:osgi.shell.telnet.port=${PORT_OSGI:-6666}:java.debugger.port=${PORT_DEBUG:-9009}" \
   "$DOMAIN"
 
+# -Xmx512m (Payara's default) is dropped: the heap is the JVM's default, a quarter of the RAM, as on Liberty (the
+# weights are memory-mapped, off heap; activations and KV caches are on it).
 # -Ddeployment.resource.validation=false: Payara 6.2025.10's deploy-time check of resource references does not
 # see the application-scoped java:app/eis/glm4v when the application is enabled again (asadmin enable, the
 # console's Enable, which is how pool and adapter changes are applied), and refuses; the references are still
@@ -56,6 +58,7 @@ set configs.config.server-config.iiop-service.iiop-listener.SSL_MUTUALAUTH.addre
 set configs.config.server-config.admin-service.jmx-connector.system.address=127.0.0.1
 set-hazelcast-configuration --enabled=false --dynamic=false
 set configs.config.server-config.jms-service.type=DISABLED
+delete-jvm-options -Xmx512m
 create-jvm-options --add-modules=jdk.incubator.vector
 create-jvm-options -Ddeployment.resource.validation=false
 set-config-property --source=domain --propertyName=glm4v.modelPath --propertyValue="$GLM4V_MODELPATH"
