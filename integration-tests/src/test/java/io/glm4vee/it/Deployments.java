@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * The archives the tests deploy. Always the real EAR as ../ear built it, named glm4v.ear, so the
@@ -18,7 +19,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>In-container tests add a probe WAR (context root /it-probe) holding the test class. Being a
  * module of the same EAR, it sees the adapter's client API (from the embedded RAR) and the EJB's
- * local view exactly as the application's own modules do.
+ * local view exactly as the application's own modules do. The probe's WEB-INF gets the server's bindings of the
+ * tests' resource reference eis/glm4v (the files of glm4v.it.probe-web-inf: src/test/liberty/probe-WEB-INF on
+ * Open Liberty, integration-tests-payara/src/test/payara/probe-WEB-INF on Payara).
  */
 public final class Deployments {
 
@@ -36,6 +39,9 @@ public final class Deployments {
         WebArchive probe = ShrinkWrap.create(WebArchive.class, "it-probe.war").addClasses(classes);
         for (String name : Examples.NAMES) {
             probe.addAsResource(new FileAsset(ItEnv.example(name).toFile()), "examples/" + name);
+        }
+        for (Path descriptor : ItEnv.probeWebInf()) {
+            probe.addAsWebInfResource(descriptor.toFile(), descriptor.getFileName().toString());
         }
         String xml = read(ear);
         if (!xml.contains("<library-directory>")) {

@@ -13,6 +13,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URLEncoder;
@@ -38,7 +39,7 @@ public class EjbInjectionIT {
         return Deployments.applicationWithProbe(EjbInjectionIT.class, Examples.class, ItEnv.class);
     }
 
-    @EJB
+    @EJB(lookup = Examples.SERVICE)
     InferenceServiceLocal service;
 
     @Test
@@ -91,9 +92,14 @@ public class EjbInjectionIT {
         assertEquals(Examples.RED_CIRCLE, sample("/sample/ask?image=red_circle&mode=stream"));
     }
 
-    /** The remote view over IIOP (loopback, see server.xml), injected with @EJB and looked up in JNDI. */
+    /**
+     * The remote view over IIOP (loopback, see server.xml), injected with @EJB and looked up in JNDI. Not on
+     * Payara: its ORB does not start on JDK 25, so the Payara EAR has no remote view (integration-tests-payara).
+     */
     @Test
     @RunAsClient
+    @DisabledIfSystemProperty(named = "glm4v.it.server-kind", matches = "payara",
+            disabledReason = "Payara 6.2025.10's ORB does not start on JDK 25; the Payara EAR has no remote view")
     void sampleAppUsesTheRemoteView() throws Exception {
         assertEquals(Examples.GREETING, sample("/sample/ask-remote?q=" + encode("Who are you?")));
         assertEquals(Examples.RED_CIRCLE, sample("/sample/ask-remote?image=red_circle&via=jndi"));

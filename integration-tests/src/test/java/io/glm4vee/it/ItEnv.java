@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where the tests find things, from the system properties failsafe sets (integration-tests/pom.xml).
@@ -33,6 +35,22 @@ public final class ItEnv {
     /** The directory of the running test server (logs/state holds its local JMX address). */
     public static Path serverDir() {
         return Path.of(required("glm4v.it.wlp"), "usr", "servers", required("glm4v.it.server"));
+    }
+
+    /**
+     * Descriptors the probe WAR needs in WEB-INF on this server: the files of the directory named by
+     * glm4v.it.probe-web-inf (the server's bindings of the probe's resource references); none when it is not set.
+     */
+    public static List<Path> probeWebInf() {
+        String dir = System.getProperty("glm4v.it.probe-web-inf");
+        if (dir == null || dir.isBlank()) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(Path.of(dir))) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A picture of the demo model's examples directory, e.g. red_circle.png. */

@@ -43,13 +43,13 @@ public class TransactionRulesIT {
         return Deployments.applicationWithProbe(TransactionRulesIT.class, Examples.class);
     }
 
-    @Resource(lookup = "eis/glm4v")
+    @Resource(name = Examples.FACTORY_REF)
     InferenceConnectionFactory factory;
 
     @Resource(lookup = "java:comp/UserTransaction")
     UserTransaction tx;
 
-    @EJB
+    @EJB(lookup = Examples.SERVICE)
     InferenceServiceLocal service;
 
     @AfterEach
