@@ -44,6 +44,7 @@ public final class DeviceContext {
     private boolean busy;                  // a request, a load or a rebuild holds the model
     private CancellationToken running;     // the request holding it, cancelled by stop()
     private boolean rebuildPending;
+    private String closing;                // why new requests are turned away before stop() (adapter stopping), or null
     private long generation;               // bumped whenever the device group is replaced
     private long served;
     private int leases;
@@ -235,6 +236,9 @@ public final class DeviceContext {
     public Slot acquire(long deadlineNanos, CancellationToken token) {
         lock.lock();
         try {
+            if (closing != null && state != ContextState.STOPPED) {
+                throw Errors.unavailable(id + " takes no new work: " + closing, CLOSING_RETRY_SECONDS);
+            }
             checkAdmissible();
             boolean runsNow = state == ContextState.READY && !busy && queue.isEmpty();
             if (!runsNow && queue.size() >= queueDepth) {
@@ -415,6 +419,60 @@ public final class DeviceContext {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Retry hint of requests turned away while the adapter stops: a restart takes a few seconds. */
+    static final int CLOSING_RETRY_SECONDS = 5;
+
+    /**
+     * The first step of stopping the adapter: new requests are turned away (UNAVAILABLE, with a
+     * retry hint and the reason), while the running request and those already queued go on and
+     * finish. {@link #awaitIdle} waits for them; {@link #stop} ends what is left.
+     */
+    public void close(String reason) {
+        lock.lock();
+        try {
+            if (closing == null) {
+                closing = reason;
+                RaLog.info(RaLog.CONTEXT_CLOSING, id + " takes no new work (" + reason + "): " + queue.size()
+                        + " queued, " + (busy && state == ContextState.READY ? "1" : "0") + " running finish first");
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the running and queued requests are done, at most until deadlineNanos
+     * (System.nanoTime()). A context that is loading or being rebuilt has no request running,
+     * and requests queued behind a load are not waited for (stop() turns them away).
+     *
+     * @return true when nothing is left to wait for
+     */
+    public boolean awaitIdle(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (servingWork()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by lock: a request runs on the model or waits for a model that is in service. */
+    private boolean servingWork() {
+        boolean inService = state == ContextState.READY || state == ContextState.DRAINING;
+        return inService && (busy || !queue.isEmpty());
     }
 
     /**
