@@ -151,6 +151,12 @@ public class InferenceService implements InferenceServiceLocal {
     }
 
     @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public java.util.Map<String, String> settings() {
+        return withConnection(InferenceConnection::settings);
+    }
+
+    @Override
     @RolesAllowed(Roles.ADMIN)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void drain(String contextId) {

@@ -55,6 +55,9 @@ public interface InferenceServiceLocal {
 
     List<ContextInfo> contexts();
 
+    /** The resource adapter's settings in effect, by property name (see InferenceConnection.settings()). */
+    java.util.Map<String, String> settings();
+
     /** inference-admin only: stops giving work to a context and waits for its work to finish. */
     void drain(String contextId);
 

@@ -8,6 +8,7 @@ import io.glm4vee.ra.api.JobStatus;
 import io.glm4vee.web.dto.ChatBody;
 import io.glm4vee.web.dto.ChatReply;
 import io.glm4vee.web.dto.ContextList;
+import io.glm4vee.web.pool.ServerPool;
 import io.glm4vee.web.dto.DeviceList;
 import io.glm4vee.web.dto.JobView;
 import io.glm4vee.web.dto.MessageBody;
@@ -53,10 +54,16 @@ class JsonMappingTest {
     void statusListsUseSnakeCase() {
         assertEquals("{\"devices\":[{\"context\":\"ctx-0\",\"id\":\"cpu:0\",\"state\":\"READY\",\"weight_bytes\":1024}]}",
                 JSONB.toJson(DeviceList.of(List.of(new DeviceInfo("cpu:0", "ctx-0", 1024, "READY")))));
-        assertEquals("{\"contexts\":[{\"active\":1,\"devices\":[\"cpu:0\",\"cpu:1\"],\"id\":\"ctx-0\",\"queued\":2,"
-                        + "\"served\":9,\"sessions\":3,\"state\":\"READY\"}]}",
+        assertEquals("{\"adapter\":{\"queueDepth\":\"16\",\"contexts\":\"1\"},"
+                        + "\"contexts\":[{\"active\":1,\"devices\":[\"cpu:0\",\"cpu:1\"],\"id\":\"ctx-0\",\"queued\":2,"
+                        + "\"served\":9,\"sessions\":3,\"state\":\"READY\"}],"
+                        + "\"pool\":{\"available\":1,\"max_size\":8,\"size\":2,\"source\":\"liberty\"}}",
                 JSONB.toJson(ContextList.of(List.of(new ContextInfo("ctx-0", List.of("cpu:0", "cpu:1"), "READY",
-                        1, 2, 3, 9, null)))));
+                        1, 2, 3, 9, null)), new java.util.LinkedHashMap<>(java.util.Map.of("queueDepth", "16")) {{
+                            put("contexts", "1");
+                        }}, new ServerPool.Reading(8, 2, 1, "liberty"))));
+        assertEquals("{\"adapter\":{},\"contexts\":[]}", JSONB.toJson(ContextList.of(List.of(), java.util.Map.of(), null)),
+                "no pool figures from a server that reports none");
     }
 
     @Test

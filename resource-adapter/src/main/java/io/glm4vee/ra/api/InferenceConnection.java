@@ -50,6 +50,16 @@ public interface InferenceConnection extends AutoCloseable {
         return MetricsSnapshot.empty();
     }
 
+    /**
+     * The adapter's settings in effect (its JavaBean properties after validation, by property
+     * name: modelPath, devices, tensorParallelSize, contexts, queueDepth, ...), so that a change made
+     * in the server's configuration can be seen to have arrived. An implementation without them
+     * reports none.
+     */
+    default java.util.Map<String, String> settings() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

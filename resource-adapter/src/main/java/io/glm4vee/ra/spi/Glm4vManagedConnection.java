@@ -235,6 +235,10 @@ public class Glm4vManagedConnection implements ManagedConnection {
         return runtime.metrics();
     }
 
+    java.util.Map<String, String> settings() {
+        return runtime.settings().asMap();
+    }
+
     void drain(String contextId) {
         runtime.drain(contextId);
     }

@@ -108,6 +108,11 @@ public class InferenceConnectionImpl implements InferenceConnection {
     }
 
     @Override
+    public java.util.Map<String, String> settings() {
+        return mc().settings();
+    }
+
+    @Override
     public void drain(String contextId) {
         mc().drain(contextId);
     }

@@ -78,6 +78,9 @@ class AdapterLifecycleTest {
                 List<DeviceInfo> devices = c.devices();
                 assertEquals(List.of("cpu:0", "cpu:1"), devices.stream().map(DeviceInfo::id).toList());
                 assertTrue(devices.stream().allMatch(d -> d.weightBytes() > 0 && d.state().equals("READY")), devices.toString());
+                assertEquals("2", c.settings().get("tensorParallelSize"), c.settings().toString());
+                assertEquals("cpu:0,cpu:1", c.settings().get("devices"));
+                assertEquals(TestAdapter.demoModel().toString(), c.settings().get("modelPath"));
                 ContextInfo ctx = c.contexts().get(0);
                 assertEquals(List.of("cpu:0", "cpu:1"), ctx.devices());
                 assertEquals(1, ctx.served());

@@ -140,6 +140,9 @@ class PoolingTest {
     @Test
     void aFullQueueAnswersOverloadedWithARetryHint() throws Exception {
         try (TestAdapter t = TestAdapter.start(ra -> ra.setQueueDepth(1))) {
+            try (InferenceConnection c = t.cf.getConnection()) {
+                assertEquals("1", c.settings().get("queueDepth"), "the settings in effect: " + c.settings());
+            }
             try (InferenceConnection c1 = t.cf.getConnection(); InferenceConnection c2 = t.cf.getConnection();
                  InferenceConnection c3 = t.cf.getConnection()) {
                 Holder h = new Holder();

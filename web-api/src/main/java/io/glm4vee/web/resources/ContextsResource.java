@@ -3,6 +3,7 @@ package io.glm4vee.web.resources;
 import io.glm4vee.ejb.InferenceServiceLocal;
 import io.glm4vee.ra.api.InferenceException;
 import io.glm4vee.web.dto.ContextList;
+import io.glm4vee.web.pool.ServerPool;
 import io.glm4vee.web.problem.Problem;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -36,13 +37,14 @@ public class ContextsResource {
     InferenceServiceLocal service;
 
     @GET
-    @Operation(summary = "List the device contexts (model replicas) and their state")
+    @Operation(summary = "List the device contexts (model replicas) and their state, the adapter's settings in effect "
+            + "and the server's connection pool")
     @APIResponse(responseCode = "200", description = "every context",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContextList.class)))
     @APIResponse(responseCode = "401", description = "API keys are configured and the request has no valid one",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     public ContextList contexts() {
-        return ContextList.of(service.contexts());
+        return ContextList.of(service.contexts(), service.settings(), ServerPool.read().orElse(null));
     }
 
     @GET
