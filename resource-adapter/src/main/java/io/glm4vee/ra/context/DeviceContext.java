@@ -151,6 +151,7 @@ public final class DeviceContext {
         RuntimeException error = null;
         try {
             if (current == null) {
+                claimCards();
                 RaLog.info(RaLog.CONTEXT_LOADING, id + " loads " + modelDir + " onto " + options.devices()
                         + " (" + options.mode() + ")");
                 delayLoad();
@@ -174,7 +175,11 @@ public final class DeviceContext {
                     loaded.close();
                 }
                 model = null;
+                CardClaims.release(options.devices(), this);
             } else if (error != null) {
+                if (current == null) {
+                    CardClaims.release(options.devices(), this);    // no model on them: another context may load
+                }
                 state = ContextState.FAILED;
                 failure = (firstLoad ? "loading the model failed: " : "rebuilding failed: ") + error.getMessage();
                 RaLog.error(firstLoad ? RaLog.CONTEXT_LOAD_FAILED : RaLog.CONTEXT_REBUILD_FAILED,
@@ -196,6 +201,18 @@ public final class DeviceContext {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits until no other device context of this application holds these cards (an adapter instance
+     * that Liberty replaces after a configuration change), at most deviceTimeoutSeconds; see CardClaims.
+     */
+    private void claimCards() {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        CardClaims.claim(options.devices(), this, deadline, () -> state() == ContextState.STOPPED,
+                busy -> RaLog.warn(RaLog.CARDS_HELD, id + " waits for cards " + busy + ", held by another device "
+                        + "context of this application (an adapter instance being replaced), at most "
+                        + options.timeout().toSeconds() + " s"));
     }
 
     private void checkNotStopped(long done, long total) {
@@ -314,6 +331,7 @@ public final class DeviceContext {
             if (state == ContextState.STOPPED && model != null) {
                 model.close();            // stop() gave up waiting for this request: close now
                 model = null;
+                CardClaims.release(options.devices(), this);
             } else if (rebuildPending && state == ContextState.FAILED) {
                 busy = true;              // the rebuild takes the slot before anyone queued
                 state = ContextState.REBUILDING;
@@ -508,6 +526,13 @@ public final class DeviceContext {
         if (toClose != null) {
             toClose.close();              // stops the card threads, then unmaps the weights
         }
+        if (toClose != null || !isBusy()) {
+            CardClaims.release(options.devices(), this);    // else the request still on them releases them
+        }
+    }
+
+    private boolean isBusy() {
+        return locked(() -> busy);
     }
 
     // ------------------------------------------------------------------ load and state

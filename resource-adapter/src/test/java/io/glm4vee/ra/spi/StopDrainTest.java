@@ -40,12 +40,12 @@ class StopDrainTest {
                     null, 24)));
             PoolingTest.awaitContexts(c, l -> l.get(0).queued() == 1);
 
+            var runtime = t.ra.runtime();               // before stop(), which lets go of it at once
             CompletableFuture<Void> stop = PoolingTest.async(() -> {
                 t.ra.stop();
                 return null;
             });
             // stop() is draining: it does not return while the request runs, and a new request is refused at once
-            var runtime = t.ra.runtime();
             for (int i = 0; i < 2000 && !runtime.isStopping(); i++) {
                 TestAdapter.sleep(5);
             }
