@@ -112,15 +112,28 @@ public class ConfigChangeIT {
         }
     }
 
-    /** Sets {@code <variable name="n" value="v"/>} values; every one must exist in the file. */
+    /**
+     * Sets the defaultValue of {@code <variable name="n" defaultValue="v"/>} elements, the field the guide has
+     * operators edit in Admin Center; every one must exist in the file.
+     */
     static String setVariables(String xml, Map<String, String> values) {
         String out = xml;
         for (Map.Entry<String, String> e : values.entrySet()) {
-            String pattern = "(<variable name=\"" + java.util.regex.Pattern.quote(e.getKey()) + "\" value=\")[^\"]*(\")";
-            String next = out.replaceFirst(pattern, "$1" + java.util.regex.Matcher.quoteReplacement(e.getValue()) + "$2");
-            assertTrue(!next.equals(out) || out.contains("name=\"" + e.getKey() + "\" value=\"" + e.getValue() + "\""),
-                    "no variable " + e.getKey() + " in server.xml");
-            out = next;
+            // attributes in any order: Arquillian writes the file back with its own serializer
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<variable\\s[^>]*name=\""
+                    + java.util.regex.Pattern.quote(e.getKey()) + "\"[^>]*>").matcher(out);
+            int at = -1;
+            String element = null;
+            while (m.find()) {
+                if (m.group().contains("defaultValue=\"")) {
+                    at = m.start();
+                    element = m.group();
+                }
+            }
+            assertTrue(element != null, "no variable " + e.getKey() + " with a defaultValue in server.xml");
+            String changed = element.replaceFirst("defaultValue=\"[^\"]*\"",
+                    "defaultValue=\"" + java.util.regex.Matcher.quoteReplacement(e.getValue()) + "\"");
+            out = out.substring(0, at) + changed + out.substring(at + element.length());
         }
         return out;
     }
