@@ -55,7 +55,24 @@ try {
   await page.waitForTimeout(1000);
   await shot(page, 'toolbox');
 
-  // 2. the Server Config tool: the configuration files
+  // 2. the Explore tool: the application, with Restart (what brings it back after a bad value was fixed)
+  await page.goto(`${base}/adminCenter/#explore/apps`);
+  let explore;
+  for (let i = 0; i < 120 && !explore; i++) {
+    await page.waitForTimeout(500);
+    explore = page.frames().find(f => f.url().includes('/explore-1.0'));
+  }
+  if (!explore) {
+    throw new Error('the Explore tool did not open');
+  }
+  const actions = explore.locator('img[alt="Application glm4v actions"]').first();
+  await actions.waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1000);
+  await actions.click();
+  await page.waitForTimeout(1500);                 // the menu: Start, Restart, Stop
+  await shot(page, 'explore-restart', { x: 0, y: 0, width: 700, height: 420 });
+
+  // 3. the Server Config tool: the configuration files
   await page.goto(`${base}/adminCenter/#serverConfig`);
   let tool;
   for (let i = 0; i < 120 && !tool; i++) {
@@ -69,7 +86,7 @@ try {
   await serverXml.waitFor({ timeout: 60_000 });
   await shot(page, 'server-config-files');
 
-  // 3. server.xml in the Design view
+  // 4. server.xml in the Design view
   await serverXml.click();
   await tool.waitForSelector('#editorTree .editorTreeNode', { timeout: 60_000 });
 
@@ -155,6 +172,7 @@ try {
   await value.press('Tab');
   await tool.waitForTimeout(500);
   await shot(page, 'pool-edit');
+
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
