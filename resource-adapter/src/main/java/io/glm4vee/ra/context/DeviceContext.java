@@ -527,7 +527,7 @@ public final class DeviceContext {
             toClose.close();              // stops the card threads, then unmaps the weights
         }
         if (toClose != null || !isBusy()) {
-            CardClaims.release(options.devices(), this);    // else the request still on them releases them
+            CardClaims.release(options.devices(), this);    // else the load still running releases them when it ends
         }
     }
 
