@@ -10,6 +10,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,14 +33,36 @@ class ServerConfigTest {
             "deviceTimeoutSeconds", "requestTimeoutSeconds", "queueDepth", "defaultMaxTokens",
             "quotaTokensPerCaller", "maxImageBytes", "maxImagePixels", "faultInjection");
 
+    /** The operator's console: production runs it; of the test servers only glm4v-it-admin, which tests it. */
+    private static final Set<String> CONSOLE = Set.of("adminCenter-1.0");
+
     @Test
     void testServerHasTheProductionFeaturesPlusArquilliansOwn() throws Exception {
         Set<String> production = features(PRODUCTION.resolve("server.xml"));
+        assertTrue(production.containsAll(CONSOLE), "production runs Admin Center: " + production);
+        production.removeAll(CONSOLE);
         Set<String> test = features(TESTS.resolve("glm4v-it/server.xml"));
         Set<String> extra = new LinkedHashSet<>(test);
         extra.removeAll(production);
         assertTrue(test.containsAll(production), "test server lacks " + production + " - " + test);
         assertEquals(Set.of("localConnector-1.0", "servlet-6.0"), extra);
+    }
+
+    @Test
+    void theAdminTestServerIsGlm4vItWithTheConsoleAsProductionConfiguresIt() throws Exception {
+        Path admin = TESTS.resolve("glm4v-it-admin/server.xml");
+        assertEquals(CONSOLE, features(admin), "glm4v-it-admin adds the console to glm4v-it");
+        Document a = parse(admin);
+        assertTrue(((Element) a.getElementsByTagName("include").item(0)).getAttribute("location")
+                .endsWith("/glm4v-it/server.xml"));
+        Document p = parse(PRODUCTION.resolve("server.xml"));
+        for (String element : List.of("writeDir", "administrator-role")) {
+            assertEquals(p.getElementsByTagName(element).item(0).getTextContent().strip(),
+                    a.getElementsByTagName(element).item(0).getTextContent().strip(), element);
+        }
+        assertEquals("${server.config.dir}", p.getElementsByTagName("writeDir").item(0).getTextContent().strip(),
+                "Server Config may save server.xml");
+        assertEquals(Files.readString(PRODUCTION.resolve("jvm.options")), Files.readString(admin.resolveSibling("jvm.options")));
     }
 
     @Test

@@ -50,7 +50,8 @@ public final class AdapterRuntime {
     private final SessionStore sessions;
     private final UsageLedger ledger;
     private final DeferredJobs jobs;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();   // new calls are turned away
+    private final AtomicBoolean stopped = new AtomicBoolean();    // contexts closed
     private final long started = System.nanoTime();
 
     private AdapterRuntime(AdapterSettings s, ModelConfig config, GenerationDefaults gen, GlmTokenizer tokenizer,
@@ -118,11 +119,22 @@ public final class AdapterRuntime {
         return stopped.get();
     }
 
+    /** stop() has begun: new calls are turned away while running ones finish (the drain). */
+    public boolean isStopping() {
+        return stopping.get();
+    }
+
     private void checkRunning() {
         if (stopped.get()) {
             throw Errors.unavailable("the resource adapter is stopped", null);
         }
+        if (stopping.get()) {
+            throw Errors.unavailable(STOPPING, DeviceContext.CLOSING_RETRY_SECONDS);
+        }
     }
+
+    private static final String STOPPING = "the resource adapter is stopping (a server configuration change, a "
+            + "redeployment or a shutdown); requests already running finish, new ones are turned away";
 
     private long deadline() {
         return System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.requestTimeoutSeconds());
@@ -400,22 +412,38 @@ public final class AdapterRuntime {
     // ------------------------------------------------------------------ stop
 
     /**
-     * Stops in reverse order of creation: jobs (queued ones cancelled, running ones cancelled
-     * between tokens), then sessions, then each context, last first (running requests are
-     * cancelled; cards and weight mappings are freed). Every wait is bounded. Idempotent.
+     * Stops in two steps. First it drains: new calls are turned away at once (UNAVAILABLE with a
+     * retry hint), deferred jobs are cancelled, and the requests already running or queued on a
+     * context in service finish, for at most min(requestTimeoutSeconds, 30 s). Then it frees
+     * everything in reverse order of creation: sessions, then each context, last first (a request
+     * still running after the drain is cancelled between tokens; cards and weight mappings are
+     * freed). Every wait is bounded. Idempotent.
      */
     public void stop() {
-        if (!stopped.compareAndSet(false, true)) {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
         long graceMillis = Math.min(TimeUnit.SECONDS.toMillis(settings.requestTimeoutSeconds()), 30_000);
-        jobs.stop(graceMillis);
-        sessions.clear();
         List<DeviceContext> all = pool.all();
+        all.forEach(c -> c.close(STOPPING));
+        long drainStart = System.nanoTime();
+        jobs.stop(graceMillis);
+        long deadline = drainStart + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        boolean drained = true;
+        for (DeviceContext c : all) {
+            drained &= c.awaitIdle(deadline);
+        }
+        if (!drained) {
+            RaLog.warn(RaLog.DRAIN_BOUND_EXCEEDED, "requests still running after the drain bound of " + graceMillis
+                    + " ms are cancelled");
+        }
+        long drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
+        stopped.set(true);
+        sessions.clear();
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).stop(TimeUnit.MILLISECONDS.toNanos(graceMillis));
         }
-        RaLog.info(RaLog.ADAPTER_STOPPED, String.format("stopped after %.1f s; %d context(s) closed",
-                (System.nanoTime() - started) / 1e9, all.size()));
+        RaLog.info(RaLog.ADAPTER_STOPPED, String.format("stopped after %.1f s (drained in %d ms); %d context(s) closed",
+                (System.nanoTime() - started) / 1e9, drainMillis, all.size()));
     }
 }

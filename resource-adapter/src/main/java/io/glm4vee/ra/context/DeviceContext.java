@@ -44,6 +44,7 @@ public final class DeviceContext {
     private boolean busy;                  // a request, a load or a rebuild holds the model
     private CancellationToken running;     // the request holding it, cancelled by stop()
     private boolean rebuildPending;
+    private String closing;                // why new requests are turned away before stop() (adapter stopping), or null
     private long generation;               // bumped whenever the device group is replaced
     private long served;
     private int leases;
@@ -150,6 +151,7 @@ public final class DeviceContext {
         RuntimeException error = null;
         try {
             if (current == null) {
+                claimCards();
                 RaLog.info(RaLog.CONTEXT_LOADING, id + " loads " + modelDir + " onto " + options.devices()
                         + " (" + options.mode() + ")");
                 delayLoad();
@@ -173,7 +175,11 @@ public final class DeviceContext {
                     loaded.close();
                 }
                 model = null;
+                CardClaims.release(options.devices(), this);
             } else if (error != null) {
+                if (current == null) {
+                    CardClaims.release(options.devices(), this);    // no model on them: another context may load
+                }
                 state = ContextState.FAILED;
                 failure = (firstLoad ? "loading the model failed: " : "rebuilding failed: ") + error.getMessage();
                 RaLog.error(firstLoad ? RaLog.CONTEXT_LOAD_FAILED : RaLog.CONTEXT_REBUILD_FAILED,
@@ -195,6 +201,18 @@ public final class DeviceContext {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits until no other device context of this application holds these cards (an adapter instance
+     * that Liberty replaces after a configuration change), at most deviceTimeoutSeconds; see CardClaims.
+     */
+    private void claimCards() {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        CardClaims.claim(options.devices(), this, deadline, () -> state() == ContextState.STOPPED,
+                busy -> RaLog.warn(RaLog.CARDS_HELD, id + " waits for cards " + busy + ", held by another device "
+                        + "context of this application (an adapter instance being replaced), at most "
+                        + options.timeout().toSeconds() + " s"));
     }
 
     private void checkNotStopped(long done, long total) {
@@ -235,6 +253,9 @@ public final class DeviceContext {
     public Slot acquire(long deadlineNanos, CancellationToken token) {
         lock.lock();
         try {
+            if (closing != null && state != ContextState.STOPPED) {
+                throw Errors.unavailable(id + " takes no new work: " + closing, CLOSING_RETRY_SECONDS);
+            }
             checkAdmissible();
             boolean runsNow = state == ContextState.READY && !busy && queue.isEmpty();
             if (!runsNow && queue.size() >= queueDepth) {
@@ -310,6 +331,7 @@ public final class DeviceContext {
             if (state == ContextState.STOPPED && model != null) {
                 model.close();            // stop() gave up waiting for this request: close now
                 model = null;
+                CardClaims.release(options.devices(), this);
             } else if (rebuildPending && state == ContextState.FAILED) {
                 busy = true;              // the rebuild takes the slot before anyone queued
                 state = ContextState.REBUILDING;
@@ -417,6 +439,60 @@ public final class DeviceContext {
         }
     }
 
+    /** Retry hint of requests turned away while the adapter stops: a restart takes a few seconds. */
+    static final int CLOSING_RETRY_SECONDS = 5;
+
+    /**
+     * The first step of stopping the adapter: new requests are turned away (UNAVAILABLE, with a
+     * retry hint and the reason), while the running request and those already queued go on and
+     * finish. {@link #awaitIdle} waits for them; {@link #stop} ends what is left.
+     */
+    public void close(String reason) {
+        lock.lock();
+        try {
+            if (closing == null) {
+                closing = reason;
+                RaLog.info(RaLog.CONTEXT_CLOSING, id + " takes no new work (" + reason + "): " + queue.size()
+                        + " queued, " + (busy && state == ContextState.READY ? "1" : "0") + " running finish first");
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the running and queued requests are done, at most until deadlineNanos
+     * (System.nanoTime()). A context that is loading or being rebuilt has no request running,
+     * and requests queued behind a load are not waited for (stop() turns them away).
+     *
+     * @return true when nothing is left to wait for
+     */
+    public boolean awaitIdle(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (servingWork()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by lock: a request runs on the model or waits for a model that is in service. */
+    private boolean servingWork() {
+        boolean inService = state == ContextState.READY || state == ContextState.DRAINING;
+        return inService && (busy || !queue.isEmpty());
+    }
+
     /**
      * Takes the context out of service for good: waiting requests fail, the running one is
      * cancelled, and the model is closed once it is free (or after the grace period, by force).
@@ -450,6 +526,13 @@ public final class DeviceContext {
         if (toClose != null) {
             toClose.close();              // stops the card threads, then unmaps the weights
         }
+        if (toClose != null || !isBusy()) {
+            CardClaims.release(options.devices(), this);    // else the load still running releases them when it ends
+        }
+    }
+
+    private boolean isBusy() {
+        return locked(() -> busy);
     }
 
     // ------------------------------------------------------------------ load and state

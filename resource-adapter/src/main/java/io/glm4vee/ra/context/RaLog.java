@@ -48,6 +48,8 @@ public final class RaLog {
     public static final String CONTEXT_DRAINING = "0017";
     public static final String DRAIN_BOUND_EXCEEDED = "0018";
     public static final String STOP_BOUND_EXCEEDED = "0019";
+    public static final String CONTEXT_CLOSING = "0021";
+    public static final String CARDS_HELD = "0022";
     public static final String BACKGROUND_FALLBACK = "0020";
     public static final String SESSION_KV_EVICTED = "0030";
     public static final String SESSION_ROLLBACK_DROPPED_KV = "0031";

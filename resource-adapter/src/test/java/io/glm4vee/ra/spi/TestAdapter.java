@@ -52,6 +52,18 @@ final class TestAdapter implements AutoCloseable {
 
     /** Settings: tp 2 on cpu:0,cpu:1 unless configure changes them; starts and waits until every context is READY. */
     static TestAdapter start(Consumer<Glm4vResourceAdapter> configure) {
+        TestAdapter t = begin(configure);
+        try {
+            t.awaitAllReady();
+        } catch (AssertionError | RuntimeException e) {
+            t.close();                      // its cards stay claimed otherwise, and the next test waits for them
+            throw e;
+        }
+        return t;
+    }
+
+    /** Like start, but returns as soon as start() does, with the contexts still loading. */
+    static TestAdapter begin(Consumer<Glm4vResourceAdapter> configure) {
         TestAdapter t = new TestAdapter();
         t.ra.setModelPath(demoModel().toString());
         t.ra.setRequestTimeoutSeconds(30);
@@ -64,7 +76,6 @@ final class TestAdapter implements AutoCloseable {
         } catch (ResourceException e) {
             throw new IllegalStateException(e);
         }
-        t.awaitAllReady();
         return t;
     }
 
