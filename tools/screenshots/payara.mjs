@@ -1,4 +1,4 @@
-// Screenshots of Payara Server's Admin Console for docs/admin-console-payara.md: the login, the glm4v
+// Screenshots of Payara Server's Admin Console for docs/admin-console.md: the login, the glm4v
 // application's resources, the connector connection pool java:app/glm4v-pool (pool sizes) and the resource
 // adapter configuration glm4v#glm4v-ra (the adapter's properties). Drives the Debian chromium headless through
 // playwright-core. It only looks: nothing is saved.
@@ -78,7 +78,7 @@ async function waitFor(condition, what) {
  * Presses Save and waits for the console's answer. Saving the adapter's properties is answered with an error
  * banner on Payara 6.2025.10 although the values are saved: Payara stops the running adapter to apply them and
  * then cannot load its classes to list its properties ("Unable to load class ... Glm4vManagedConnectionFactory");
- * the application's Reload that follows starts it again with the new values (docs/admin-console-payara.md).
+ * the application's Reload that follows starts it again with the new values (docs/admin-console.md).
  */
 async function save(page, adapter = false) {
   await page.locator('input[id$=":saveButton"]').first().click();
