@@ -9,7 +9,6 @@ import io.glm4vee.web.problem.ProblemExceptionMapper;
 import io.glm4vee.web.problem.ProcessingExceptionMapper;
 import io.glm4vee.web.problem.WebApplicationExceptionMapper;
 import io.glm4vee.web.request.BodyLimitFilter;
-import io.glm4vee.web.request.ChatBodyReader;
 import io.glm4vee.web.resources.ChatResource;
 import io.glm4vee.web.resources.ContextsResource;
 import io.glm4vee.web.resources.JobsResource;
@@ -41,7 +40,7 @@ public class ApiApplication extends Application {
                 ChatResource.class, SessionsResource.class, JobsResource.class, StatusResource.class,
                 ContextsResource.class,
                 // request checks
-                BodyLimitFilter.class, ChatBodyReader.class,
+                BodyLimitFilter.class,
                 // problem+json mapping
                 ProblemExceptionMapper.class, InferenceExceptionMapper.class, EjbExceptionMapper.class,
                 WebApplicationExceptionMapper.class, ProcessingExceptionMapper.class, JsonExceptionMapper.class,

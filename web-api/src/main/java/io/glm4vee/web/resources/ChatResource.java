@@ -26,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /** POST /api/v1/chat: one answer, as JSON (base64 image) or as a form (image file + prompt). */
@@ -67,8 +69,12 @@ public class ChatResource {
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "504", description = "the request ran past the adapter's timeout",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public ChatReply chat(ChatBody body) {
-        return ChatReply.of(service.chat(requests.fromJson(body)));
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ChatBody.class)))
+    public ChatReply chat(InputStream body) throws IOException {
+        // the body is read here, not by a MessageBodyReader: which reader a runtime picks for a JSON
+        // entity differs between servers (Payara's Jersey sometimes took its own JSON-B reader)
+        return ChatReply.of(service.chat(requests.fromJson(requests.readJson(body))));
     }
 
     @POST

@@ -21,9 +21,13 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.io.InputStream;
 
 /** Deferred jobs: POST a chat body (202 + Location), then poll GET /api/v1/jobs/{id}. */
 @Path("v1/jobs")
@@ -48,8 +52,10 @@ public class JobsResource {
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "the job queue is full",
             content = @Content(mediaType = ApiDocs.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Response submit(ChatBody body, @Context UriInfo uri) {
-        JobView job = JobView.of(service.submit(requests.fromJson(body)));
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ChatBody.class)))
+    public Response submit(InputStream body, @Context UriInfo uri) throws IOException {
+        JobView job = JobView.of(service.submit(requests.fromJson(requests.readJson(body))));
         return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(job.id()).build()).build();
     }
 
