@@ -35,21 +35,11 @@ public class ObservabilityIT {
     private final Http http = new Http(ItEnv.baseUri());
 
     private PrometheusText scrape() {
-        Http.Reply r = http.get("/metrics?scope=application");
-        assertEquals(200, r.status(), r.toString());
-        assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
-        return new PrometheusText(r.body());
+        return PrometheusText.scrape(http);
     }
 
-    /** Scrapes until the condition holds (the adapter's figures are read at most every 200 ms), at most 10 s. */
     private PrometheusText scrapeUntil(Predicate<PrometheusText> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        PrometheusText m = scrape();
-        while (!condition.test(m) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            m = scrape();
-        }
-        return m;
+        return PrometheusText.scrapeUntil(http, condition);
     }
 
     @Test

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A scrape of /metrics (Prometheus text format) read into samples: name, labels, value. Client
@@ -15,6 +19,25 @@ public final class PrometheusText {
 
     /** One sample line. */
     public record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    /** GET /metrics?scope=application: 200 and the text format, read. */
+    public static PrometheusText scrape(Http http) {
+        Http.Reply r = http.get("/metrics?scope=application");
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
+        return new PrometheusText(r.body());
+    }
+
+    /** Scrapes until the condition holds (the adapter's figures are read at most every 200 ms), at most 10 s. */
+    public static PrometheusText scrapeUntil(Http http, Predicate<PrometheusText> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        PrometheusText m = scrape(http);
+        while (!condition.test(m) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            m = scrape(http);
+        }
+        return m;
     }
 
     private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");
