@@ -46,7 +46,7 @@ public class InferenceMetrics {
             .withDescription("decode time per generated token after the first").withUnit(MetricUnits.SECONDS).build();
     private static final Metadata RATE = Metadata.builder().withName(DECODE_RATE)
             .withDescription("decode rate after the first token, moving average over recent requests (tokens/s)")
-            .withUnit(MetricUnits.PER_SECOND).build();
+            .build();   // no unit: the name says it, and Payara would append "_per_second" a second time
 
     @Inject
     MetricRegistry registry;

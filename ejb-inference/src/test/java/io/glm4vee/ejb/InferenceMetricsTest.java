@@ -8,6 +8,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The per-request metrics: tokens, failures by code, queue wait, time to first token, decode rate. */
@@ -34,7 +35,8 @@ class InferenceMetricsTest {
         assertEquals(10_000_000, fake.totalNanos(InferenceMetrics.TIME_PER_OUTPUT_TOKEN));
         assertEquals(100.0, fake.gauge(InferenceMetrics.DECODE_RATE), 1e-9);
         assertEquals(MetricUnits.SECONDS, fake.metadata(InferenceMetrics.TIME_TO_FIRST_TOKEN).unit().orElseThrow());
-        assertEquals(MetricUnits.PER_SECOND, fake.metadata(InferenceMetrics.DECODE_RATE).unit().orElseThrow());
+        // the rate's name carries its unit; a unit in the metadata makes Payara append "_per_second" again
+        assertTrue(fake.metadata(InferenceMetrics.DECODE_RATE).unit().filter(u -> !u.equals(MetricUnits.NONE)).isEmpty());
 
         // the rate is a moving average: a second request at 50 tokens/s moves it by a fifth of the gap
         metrics.answered(new ChatResponse("Blue.", "stop", 10, 3, null, "ctx-0",
