@@ -166,7 +166,7 @@ try {
   await tool.locator('a, button', { hasText: /^Design$/ }).first().click();
   await tool.waitForTimeout(1000);
   await select('Variable Declaration', 'glm4v.pool.maxSize');
-  const value = tool.locator('#editorForm input').nth(1);
+  const value = tool.locator('#editorForm input').nth(2);   // Name, Value, Default value: the guide edits Default value
   await value.click();
   await value.fill('4');
   await value.press('Tab');
