@@ -201,16 +201,22 @@ static int complete(clique *q) {
     if (a0->kind == C_MATMUL_ALLREDUCE) {
         int64_t total = a0->rows * a0->cols;
         float *sum = malloc((size_t) (total ? total : 1) * sizeof(float));
-        float *bias = a0->bias ? sim_gather(a0->bias) : NULL;
+        /* output = allreduce(x1 @ x2 + bias): each rank adds its own bias (optional per rank) to
+         * its partial, then the ranks' terms are summed in rank order 0..n-1 in f32 */
+        float *bias[SIM_MAX_DEVICES];
+        for (int r = 0; r < n; r++) bias[r] = q->args[r].bias ? sim_gather(q->args[r].bias) : NULL;
         for (int64_t i = 0; i < total; i++) {
-            float acc = q->args[0].partial[i];
-            for (int r = 1; r < n; r++) acc += q->args[r].partial[i];
-            if (bias) acc += bias[i % a0->cols];
+            float acc = 0.0f;
+            for (int r = 0; r < n; r++) {
+                float term = q->args[r].partial[i];
+                if (bias[r]) term += bias[r][i % a0->cols];
+                acc = r == 0 ? term : acc + term;
+            }
             sum[i] = acc;
         }
         for (int r = 0; r < n; r++) sim_scatter(q->args[r].out, sum);
         free(sum);
-        free(bias);
+        for (int r = 0; r < n; r++) free(bias[r]);
         return 0;
     }
     int es = sim_dtype_size(a0->dtype);

@@ -642,7 +642,7 @@ SIM_EXPORT aclnnStatus aclnnRotaryPositionEmbeddingGetWorkspaceSize(const aclTen
 }
 SIM_LAUNCH(aclnnRotaryPositionEmbedding)
 
-/* ---- MatmulAllReduce: output = sum over ranks (x1 @ x2) + bias ---- */
+/* ---- MatmulAllReduce: output = sum over ranks (x1 @ x2 + bias), each rank's bias optional ---- */
 static int exec_matmul_allreduce(aclOpExecutor *e, sim_stream *s) {
     const sim_desc *x = &e->t[0], *w = &e->t[1];
     int64_t k = x->dims[x->ndim - 1], n = w->dims[1], m = sim_numel(x) / (k ? k : 1);

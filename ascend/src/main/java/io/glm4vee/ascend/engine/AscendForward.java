@@ -703,7 +703,7 @@ final class AscendForward implements ModelForward {
     }
 
     /**
-     * The row-parallel layer y = Σ_r x_r·W_rᵀ (+ bias once). Layout contract: x is handed to the
+     * The row-parallel layer y = Σ_r x_r·W_rᵀ (+ bias once: rank 0's). Layout contract: x is handed to the
      * fused op contiguous; a non-contiguous view is copied (aclnnInplaceCopy) and counted first.
      */
     private void rowParallel(String part, int layer, String weightName, NpuTensor[] x, PerRank wT, PerRank bias,
@@ -725,7 +725,9 @@ final class AscendForward implements ModelForward {
                     k.add(y[r], b, y[r]);
                 }
             } else if (fused) {
-                k.matmulAllReduce(comm.group(), in, wT.get(r), b, y[r]);
+                // aclnnMatmulAllReduce computes allreduce(x1 @ x2 + bias): every rank's bias is
+                // summed, so the bias goes to rank 0 only (as vllm-ascend does)
+                k.matmulAllReduce(comm.group(), in, wT.get(r), r == 0 ? b : null, y[r]);
             } else {
                 k.matmul(in, wT.get(r), y[r]);
                 if (b != null && r == 0) {

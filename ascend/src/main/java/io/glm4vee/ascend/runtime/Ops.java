@@ -191,7 +191,8 @@ public final class Ops {
     }
 
     /**
-     * The fused row-parallel layer: {@code out = sum over ranks (x1 @ x2) + bias}, on this rank's card;
+     * The fused row-parallel layer: {@code out = sum over ranks (x1 @ x2 + bias)} (each rank's bias, which may be
+     * null, is summed: pass a layer's bias on rank 0 only), on this rank's card;
      * every rank of {@code group} must call it. F16/BF16 only; x1 must be contiguous (ERR01005 otherwise).
      */
     public static void matmulAllReduce(HcclGroup group, NpuTensor x1, NpuTensor x2, NpuTensor bias, NpuTensor out) {

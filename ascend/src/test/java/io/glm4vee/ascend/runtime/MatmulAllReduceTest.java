@@ -154,6 +154,18 @@ class MatmulAllReduceTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 4})
     void onNCardsEqualsOneCardsMatmulPlusBias(int ranks) throws Exception {
+        // CANN: output = allreduce(x1 @ x2 + bias), so a row-parallel layer passes its bias on rank 0 only
+        matmulAllReduceAgainstOneCard(ranks, false);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void aBiasOnEveryRankIsSummedTpTimes(int ranks) throws Exception {
+        // each rank's bias is added to its partial before the sum: out = x1 @ w^T + ranks * bias
+        matmulAllReduceAgainstOneCard(ranks, true);
+    }
+
+    private void matmulAllReduceAgainstOneCard(int ranks, boolean biasOnEveryRank) throws Exception {
         for (DType t : new DType[] {DType.BF16, DType.F16}) {
             int b = 2, s = 3, k = 16, n = 5, ks = k / ranks;
             float[] x = Reference.random(31, b * s * k), w = Reference.random(32, n * k), bias = Reference.random(33, n);
@@ -169,7 +181,7 @@ class MatmulAllReduceTest {
                 }
                 NpuTensor x1 = tensor(card, t, xs, b, s, ks);   // 3-D x1
                 NpuTensor x2 = tensor(card, t, columns(w, n, k, rank * ks, ks), n, ks).transpose(0, 1);
-                NpuTensor bt = tensor(card, t, bias, n);
+                NpuTensor bt = rank == 0 || biasOnEveryRank ? tensor(card, t, bias, n) : null;
                 out[rank] = card.newTensor(t, b, s, n);
                 Ops.matmulAllReduce(group, x1, x2, bt, out[rank]);
                 card.synchronize();
@@ -181,7 +193,7 @@ class MatmulAllReduceTest {
             NpuTensor mm = one.newTensor(t, b * s, n);
             NpuTensor single = one.newTensor(t, b * s, n);
             Ops.matmul(xAll, wAll.transpose(0, 1), mm);
-            Ops.add(mm, bAll, 1.0, single);
+            Ops.add(mm, bAll, biasOnEveryRank ? ranks : 1.0, single);
             float[] expected = read(single);
             for (int r = 0; r < ranks; r++) {
                 assertClose(expected, read(out[r]), t == DType.BF16 ? 1.6e-2 : 2e-3, 2e-2);
