@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * run this code yet.
  */
 public final class AscendBackend implements Backend {
-    private static final Object LOCK = new Object();
-    private static AscendRuntime runtime;    // AscendCL stays initialised for the life of the process
+    // no static runtime: each group holds AscendCL (AscendRuntime.acquire) and releases it when it
+    // closes, so the last group of this class loader finalises it (an application restart starts clean)
 
     @Override
     public String name() {
@@ -33,23 +33,35 @@ public final class AscendBackend implements Backend {
         return "npu";
     }
 
-    static AscendRuntime runtime() {
-        synchronized (LOCK) {
-            if (runtime == null) {
-                try {
-                    runtime = AscendRuntime.acquire();
-                } catch (RuntimeException | LinkageError e) {
-                    throw new EngineException(ErrorCode.BACKEND_UNAVAILABLE, "backend 'ascend' cannot start AscendCL: "
-                            + e.getMessage(), e);
-                }
-            }
-            return runtime;
+    /** Acquires AscendCL for one user (close it to release), as an {@link EngineException} when it cannot. */
+    static AscendRuntime acquireRuntime() {
+        try {
+            return AscendRuntime.acquire();
+        } catch (RuntimeException | LinkageError e) {
+            throw new EngineException(ErrorCode.BACKEND_UNAVAILABLE, "backend 'ascend' cannot start AscendCL: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The number of Ascend cards of this host (AscendCL held only for the question). */
+    static int deviceCount() {
+        try (AscendRuntime rt = acquireRuntime()) {
+            return rt.deviceCount();
         }
     }
 
     @Override
     public DeviceGroup openGroup(DeviceOptions o) {
-        AscendRuntime rt = runtime();
+        AscendRuntime rt = acquireRuntime();
+        try {
+            return openGroup(o, rt).afterClose(rt::close);
+        } catch (RuntimeException | Error e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    private static DeviceGroup openGroup(DeviceOptions o, AscendRuntime rt) {
         int count = rt.deviceCount();
         for (String id : o.devices()) {
             int n = Integer.parseInt(id.substring(id.indexOf(':') + 1));

@@ -45,6 +45,8 @@ public final class DeviceGroup implements AutoCloseable {
     private final AtomicReference<Device.DeviceFailure> firstFailure = new AtomicReference<>();
     private volatile Communicator commRef;
     private volatile boolean reported;
+    private final List<Runnable> afterClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closedOnce = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DeviceGroup(List<String> ids, ExecutionMode mode, Duration timeout, CardFactory cards, CommFactory comms) {
         this.mode = mode;
@@ -245,8 +247,33 @@ public final class DeviceGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} once, after the cards have closed, when this group is first closed (e.g.
+     * a backend releasing the runtime its cards needed). Returns this group.
+     */
+    public DeviceGroup afterClose(Runnable action) {
+        afterClose.add(action);
+        return this;
+    }
+
     @Override
     public void close() {
+        try {
+            closeCards();
+        } finally {
+            if (closedOnce.compareAndSet(false, true)) {
+                for (Runnable r : afterClose) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        // one failing release must not keep the next from running
+                    }
+                }
+            }
+        }
+    }
+
+    private void closeCards() {
         comm.abort("group closed");
         if (comm instanceof AutoCloseable c) {              // e.g. HCCL communicators: before their cards
             try {

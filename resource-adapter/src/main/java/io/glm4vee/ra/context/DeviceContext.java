@@ -173,6 +173,8 @@ public final class DeviceContext {
             if (state == ContextState.STOPPED) {
                 if (loaded != null) {
                     loaded.close();
+                } else if (current != null) {
+                    current.close();      // a failed rebuild still holds the old group (and AscendCL): let go of it
                 }
                 model = null;
                 CardClaims.release(options.devices(), this);

@@ -54,4 +54,36 @@ class AscendBackendTest {
             }
         }
     }
+    /** A static int/long of the bundled glm4v-ascend jar (runtime scope: not compiled against). */
+    private static long ascendStatic(String cls, String method, Object... args) throws Exception {
+        Class<?> c = Class.forName(cls);
+        for (java.lang.reflect.Method m : c.getMethods()) {
+            if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+                return ((Number) m.invoke(null, args)).longValue();
+            }
+        }
+        throw new NoSuchMethodException(cls + "." + method);
+    }
+
+    @Test
+    void stoppingTheAdapterReleasesAscendClAndEveryNativeObject() throws Exception {
+        // Liberty stops the adapter (and drops its class loader) on any config change: what the
+        // adapter opened must be closed then, or the next incarnation finds AscendCL still held
+        for (int round = 0; round < 2; round++) {
+            try (TestAdapter t = TestAdapter.start(ra -> {
+                ra.setBackend("ascend");
+                ra.setDevices("npu:0,npu:1");
+            })) {
+                try (InferenceConnection c = t.cf.getConnection()) {
+                    assertEquals("A red circle.", c.chat(TestAdapter.ask("zoe", "What is in the picture?",
+                            TestAdapter.RED, null, 24)).text());
+                }
+                assertTrue(ascendStatic("io.glm4vee.ascend.runtime.AscendRuntime", "holders") > 0);
+            }
+            assertEquals(0, ascendStatic("io.glm4vee.ascend.runtime.AscendRuntime", "holders"),
+                    "AscendCL still held after stop() (round " + round + ")");
+            assertEquals(0, ascendStatic("io.glm4vee.ascend.acl.Glm4vSim", "glm4vSimLiveObjects", 0),
+                    "native objects left after stop() (round " + round + ")");
+        }
+    }
 }
