@@ -316,6 +316,8 @@ final class AscendForward implements ModelForward {
         final int capacity;
         final long bytes;
         int length;
+        Cleaner.Cleanable cleanable;     // frees the device buffers once: release(), or the GC as a backstop
+        volatile boolean released;
 
         Caches(AscendForward owner, int ranks, int layers, int capacity, long bytes) {
             this.owner = owner;
@@ -347,6 +349,16 @@ final class AscendForward implements ModelForward {
         @Override
         public long allocatedBytes() {
             return bytes;
+        }
+
+        /** Frees the device buffers now, on each card's thread (between its ops); idempotent. */
+        @Override
+        public void release() {
+            released = true;
+            Cleaner.Cleanable c = cleanable;
+            if (c != null) {
+                c.clean();
+            }
         }
     }
 
@@ -389,8 +401,13 @@ final class AscendForward implements ModelForward {
                 c.values[r][l] = k.persistent(act, capacity, lg, cfg.headDim());
             }
         });
-        CLEANER.register(c, new FreeCaches(group.devices(), c.keys, c.values));
-        group.synchronize("KV cache allocated");
+        c.cleanable = CLEANER.register(c, new FreeCaches(group.devices(), c.keys, c.values));
+        try {
+            group.synchronize("KV cache allocated");
+        } catch (RuntimeException e) {
+            c.release();            // what did get allocated goes now (the rest with the cards)
+            throw e;
+        }
         return c;
     }
 
@@ -400,6 +417,9 @@ final class AscendForward implements ModelForward {
     public float[] forward(SplicedInput in, float[] pixels, int[] positions, SequenceCache cache, ForwardObserver observer) {
         if (!(cache instanceof Caches c) || c.owner != this) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "the KV cache belongs to another model or device group");
+        }
+        if (c.released) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "the KV cache was released");
         }
         int s = in.length();
         int past = c.length;

@@ -13,4 +13,11 @@ public interface SequenceCache {
 
     /** Bytes the caches of all ranks hold now. */
     long allocatedBytes();
+
+    /**
+     * Lets go of the cache now (a device backend frees its device memory; the heap's caches are
+     * left to the GC). Called once, when the sequence is dropped; the cache is not used after.
+     */
+    default void release() {
+    }
 }

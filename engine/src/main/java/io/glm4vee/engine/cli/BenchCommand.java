@@ -73,6 +73,7 @@ final class BenchCommand implements Runnable {
                     steps[i - warmup] = System.nanoTime() - s;
                 }
             }
+            seq.release();
             long[] sorted = steps.clone();
             Arrays.sort(sorted);
             double medianSec = sorted[sorted.length / 2] / 1e9;

@@ -122,6 +122,7 @@ public final class EvalRunner {
             }
             logits = model.decode(seq, t);
         }
+        seq.release();
         int[] g = gen.stream().mapToInt(Integer::intValue).toArray();
         putInts(o.putArray("generated"), g);
         o.put("stopped_at_eos", stopped);

@@ -51,6 +51,18 @@ public final class Generator {
         int maxNew = Math.min(req.maxTokens(), positionsLeft);
         int[] stops = stopIds(cfg.eosTokenIds(), req.stopIds());
         Sequence seq = session != null ? session : model.newSequence(in.length() + maxNew);
+        try {
+            return generate(req, listener, cancel, seq, ids, in, maxNew, stops, tok);
+        } finally {
+            if (session == null) {
+                seq.release();                      // ours: dropped now, not when the GC finds it
+            }
+        }
+    }
+
+    private GenerationResult generate(GenerationRequest req, TokenListener listener, CancellationToken cancel,
+                                      Sequence seq, int[] ids, SplicedInput in, int maxNew, int[] stops,
+                                      GlmTokenizer tok) {
         if (cancel != null && cancel.isCancelled()) {
             return new GenerationResult("", new int[0], FinishReason.CANCELLED, ids.length, 0, 0, 0);
         }

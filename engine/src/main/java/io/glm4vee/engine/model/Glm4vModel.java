@@ -291,6 +291,10 @@ public final class Glm4vModel implements AutoCloseable {
 
     private void checkSequence(Sequence seq) {
         checkOpen();
+        if (seq.isReleased()) {
+            throw new EngineException(ErrorCode.BAD_REQUEST, "the sequence was released (its KV cache is freed); "
+                    + "start a new one");
+        }
         if (seq.owner != group) {
             throw new EngineException(ErrorCode.BAD_REQUEST,
                     "the sequence belongs to a device group that was rebuilt or closed; start a new one");

@@ -20,6 +20,7 @@ public final class Sequence {
     int boiIndex = -1;                  // in ids, or -1
     int imageRows;                      // rows the placeholder expanded to
     float[] pixels;                     // the image of the cached rows, or null
+    private volatile boolean released;
 
     Sequence(SequenceCache cache, Object owner) {
         this.cache = cache;
@@ -48,9 +49,25 @@ public final class Sequence {
         return idCount;
     }
 
-    /** Bytes the caches of all ranks hold now. */
+    /** Bytes the caches of all ranks hold now (0 once released). */
     public long kvBytes() {
-        return cache.allocatedBytes();
+        return released ? 0 : cache.allocatedBytes();
+    }
+
+    /**
+     * Frees the KV cache now (on a device backend, its device memory) instead of when the GC
+     * finds the sequence. Whoever drops the sequence calls it, once it will not be used again;
+     * a released sequence is refused by the model. Idempotent.
+     */
+    public void release() {
+        if (!released) {
+            released = true;
+            cache.release();
+        }
+    }
+
+    public boolean isReleased() {
+        return released;
     }
 
     void consumed(int[] more) {

@@ -110,7 +110,7 @@ public final class ChatSession {
     public void turnSucceeded(Sequence used, long generation, List<ChatMessage> added, float[] newPixels) {
         lock.lock();
         try {
-            sequence = used;
+            replaceSequence(used);
             sequenceGeneration = generation;
             pending.addAll(added);
             if (newPixels != null) {
@@ -132,9 +132,10 @@ public final class ChatSession {
         lock.lock();
         try {
             if (deviceGone) {
-                sequence = null;
+                replaceSequence(null);
+                release(used);                      // a new one the turn made (the old group's, useless)
             } else if (used != null) {
-                sequence = used;
+                replaceSequence(used);
                 sequenceGeneration = generation;
                 cutBack(idsBeforeTurn, generation);
             }
@@ -174,6 +175,21 @@ public final class ChatSession {
         }
     }
 
+    /** Sets the session's sequence; one it replaces is dropped, so its KV cache is freed now. */
+    private void replaceSequence(Sequence next) {
+        Sequence old = sequence;
+        sequence = next;
+        if (old != null && old != next) {
+            old.release();
+        }
+    }
+
+    private static void release(Sequence s) {
+        if (s != null) {
+            s.release();
+        }
+    }
+
     private void release() {
         pending.clear();
         pendingPixels = null;
@@ -194,7 +210,7 @@ public final class ChatSession {
         Glm4vModel model = context.modelIfLoaded();
         if (before == null || generationBefore != sequenceGeneration || model == null
                 || context.generation() != sequenceGeneration) {
-            sequence = null;
+            replaceSequence(null);
             return;
         }
         int[] now = sequence.consumedIds();
@@ -206,7 +222,7 @@ public final class ChatSession {
             model.truncate(sequence, k);
         } catch (EngineException e) {        // the group was replaced meanwhile: the cache is useless anyway
             RaLog.fine(RaLog.SESSION_ROLLBACK_DROPPED_KV, "session " + id + ": " + e.getMessage());
-            sequence = null;
+            replaceSequence(null);
         }
     }
 
@@ -261,7 +277,7 @@ public final class ChatSession {
                 return 0;
             }
             long b = sequence.kvBytes();
-            sequence = null;
+            replaceSequence(null);
             return b;
         } finally {
             lock.unlock();
@@ -284,7 +300,7 @@ public final class ChatSession {
                 free.awaitNanos(left);
             }
             closed = true;
-            sequence = null;
+            replaceSequence(null);
             history.clear();
             release();
         } catch (InterruptedException e) {

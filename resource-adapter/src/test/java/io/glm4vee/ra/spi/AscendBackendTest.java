@@ -86,4 +86,36 @@ class AscendBackendTest {
                     "native objects left after stop() (round " + round + ")");
         }
     }
+    private static long liveAfterChores() throws Exception {
+        long before = ascendStatic("io.glm4vee.ascend.acl.Glm4vSim", "glm4vSimLiveObjects", 0);
+        while (true) {                                   // the card threads free between ops, every 50 ms
+            Thread.sleep(200);
+            long now = ascendStatic("io.glm4vee.ascend.acl.Glm4vSim", "glm4vSimLiveObjects", 0);
+            if (now == before) {
+                return now;
+            }
+            before = now;
+        }
+    }
+
+    @Test
+    void aClosedSessionsKvCacheLeavesTheCardsAtOnce() throws Exception {
+        try (TestAdapter t = TestAdapter.start(ra -> {
+            ra.setBackend("ascend");
+            ra.setDevices("npu:0,npu:1");
+        })) {
+            try (InferenceConnection c = t.cf.getConnection()) {
+                c.chat(TestAdapter.ask("zoe", "What is in the picture?", TestAdapter.RED, null, 24));
+                long idle = liveAfterChores();          // a stateless chat keeps nothing
+                String session = c.openSession("zoe");
+                c.chat(TestAdapter.ask("zoe", "What is in the picture?", TestAdapter.RED, session, 24));
+                c.chat(TestAdapter.ask("zoe", "What colour is it?", null, session, 8));
+                long withSession = liveAfterChores();
+                assertTrue(withSession > idle, withSession + " live objects with a session's KV cache, " + idle
+                        + " without");
+                c.closeSession(session);
+                assertEquals(idle, liveAfterChores(), "the closed session's KV cache is still on the cards");
+            }
+        }
+    }
 }
