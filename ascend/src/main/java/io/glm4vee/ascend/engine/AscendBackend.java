@@ -84,6 +84,11 @@ public final class AscendBackend implements Backend {
     }
 
     @Override
+    public boolean weightsInDeviceMemory() {
+        return true;
+    }
+
+    @Override
     public ModelForward forward(ModelConfig config, Checkpoint checkpoint, DeviceGroup group, DeviceOptions options) {
         return new AscendForward(config, checkpoint, group, AscendTuning.fromSystem());
     }

@@ -27,4 +27,14 @@ public interface Backend {
      * own memory) only its shard of the checkpoint, as TpPlan cuts it.
      */
     ModelForward forward(ModelConfig config, Checkpoint checkpoint, DeviceGroup group, DeviceOptions options);
+
+    /**
+     * True when a forward copies the weights into the cards' own memory (so a rebuild must free
+     * the old group before building the new one: the cards do not hold two copies); false when
+     * the weights stay mapped on the host (the CPU backend), where a rebuild builds first and
+     * keeps the old group if that fails.
+     */
+    default boolean weightsInDeviceMemory() {
+        return false;
+    }
 }

@@ -35,6 +35,9 @@ public final class Glm4vModel implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private DeviceGroup group;
     private ModelForward forward;
+    private volatile boolean needsRebuild;   // the group was closed for a rebuild that has not succeeded yet
+    private final Object groupLock = new Object();
+    private DeviceGroup closedGroup;         // guarded by groupLock: the group closeGroup() last closed
 
     private Glm4vModel(Path dir, ModelConfig config, GenerationDefaults gen, Checkpoint checkpoint,
                        GlmTokenizer tokenizer, DeviceOptions options) {
@@ -51,8 +54,11 @@ public final class Glm4vModel implements AutoCloseable {
         Backend backend = deviceOptions.backendImpl();
         DeviceGroup g = backend.openGroup(deviceOptions);
         try {
-            this.forward = backend.forward(config, checkpoint, g, deviceOptions);
-            this.group = g;
+            ModelForward f = backend.forward(config, checkpoint, g, deviceOptions);
+            synchronized (groupLock) {
+                this.forward = f;
+                this.group = g;
+            }
         } catch (RuntimeException | Error e) {
             g.close();
             throw e;
@@ -159,7 +165,7 @@ public final class Glm4vModel implements AutoCloseable {
      * tokens), sized before anything is allocated.
      */
     public Sequence newSequence(int capacity) {
-        checkOpen();
+        checkUsable();
         return new Sequence(forward.newCache(capacity), group);
     }
 
@@ -264,14 +270,56 @@ public final class Glm4vModel implements AutoCloseable {
         return logits;
     }
 
-    /** Replaces a failed device group with a fresh one over the same mapped weights. */
+    /**
+     * Replaces a failed device group with a fresh one over the same mapped weights. On a backend
+     * that copies the weights to its cards, the old group is closed first (the cards would need
+     * room for two copies otherwise); if building then fails, the model has no group and stays
+     * marked as needing a rebuild (every use fails with DEVICE_FAILED until one succeeds). On
+     * the CPU backend the new group is built first and the old one kept if that fails.
+     */
     public synchronized void rebuild() {
         checkOpen();
+        if (deviceOptions.backendImpl().weightsInDeviceMemory()) {
+            if (!needsRebuild) {
+                needsRebuild = true;
+                closeGroup();
+            }
+            build();
+            needsRebuild = false;
+            if (closed.get()) {
+                closeGroup();           // close() ran while this was building: the new group goes too
+            }
+            return;
+        }
         DeviceGroup old = group;
         ModelForward oldForward = forward;
         build();
         oldForward.close();
         old.close();
+    }
+
+    /** True after a rebuild closed the group and could not build a new one. */
+    public boolean needsRebuild() {
+        return needsRebuild;
+    }
+
+    /** Closes the current forward and group, once per group (close() and rebuild() may both try). */
+    private void closeGroup() {
+        DeviceGroup g;
+        ModelForward f;
+        synchronized (groupLock) {
+            g = group;
+            f = forward;
+            if (g == null || g == closedGroup) {
+                return;
+            }
+            closedGroup = g;
+        }
+        try {
+            f.close();
+        } finally {
+            g.close();
+        }
     }
 
     /** Per-card memory: weight bytes of each rank's slices (replicated tensors counted in full). */
@@ -290,7 +338,7 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     private void checkSequence(Sequence seq) {
-        checkOpen();
+        checkUsable();
         if (seq.isReleased()) {
             throw new EngineException(ErrorCode.BAD_REQUEST, "the sequence was released (its KV cache is freed); "
                     + "start a new one");
@@ -307,13 +355,25 @@ public final class Glm4vModel implements AutoCloseable {
         }
     }
 
+    private void checkUsable() {
+        checkOpen();
+        if (needsRebuild) {
+            throw new EngineException(ErrorCode.DEVICE_FAILED, "the model " + dir + " has no device group on "
+                    + deviceOptions.devices() + ": a rebuild closed it and failed to build a new one; rebuild again");
+        }
+    }
+
     /** Stops the cards, then unmaps the weights (reverse order of creation). Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            forward.close();
-            group.close();
-            checkpoint.close();
+            try {
+                if (!needsRebuild) {
+                    closeGroup();
+                }
+            } finally {
+                checkpoint.close();
+            }
         }
     }
 }
