@@ -93,6 +93,9 @@ public final class AscendDevice implements Device {
     private void run(AscendRuntime runtime, boolean launchBlocking, long timeoutMillis) {
         try {
             card = runtime.openCard(deviceId, launchBlocking);
+            // launch-blocking waits are bounded by the device timeout and end when the group is
+            // aborted or this device closes, not at HCCL's execution timeout
+            card.limitSynchronize(timeoutMillis, () -> closing || groupAborted.getAsBoolean());
             kernels = new Kernels(this, card, timeoutMillis);
             opened.complete(card);
         } catch (RuntimeException | Error e) {

@@ -85,7 +85,7 @@ public final class HcclGroup implements AutoCloseable {
         AclException.check(Hccl.HcclAllReduce(send.address(), recv.address(), count, dtype.hcclType(), reduceOp,
                 comm(card), card.stream()), "HcclAllReduce", card + " in " + name);
         if (card.launchBlocking()) {
-            card.synchronize();
+            card.synchronizeBounded("HcclAllReduce", describe(card, count, dtype));
         }
     }
 
@@ -97,7 +97,7 @@ public final class HcclGroup implements AutoCloseable {
         AclException.check(Hccl.HcclAllGather(send.address(), recv.address(), count, dtype.hcclType(), comm(card),
                 card.stream()), "HcclAllGather", card + " in " + name);
         if (card.launchBlocking()) {
-            card.synchronize();
+            card.synchronizeBounded("HcclAllGather", describe(card, count, dtype));
         }
     }
 
@@ -108,8 +108,12 @@ public final class HcclGroup implements AutoCloseable {
         AclException.check(Hccl.HcclBroadcast(buffer.address(), count, dtype.hcclType(), root, comm(card),
                 card.stream()), "HcclBroadcast", card + " in " + name);
         if (card.launchBlocking()) {
-            card.synchronize();
+            card.synchronizeBounded("HcclBroadcast", describe(card, count, dtype) + ", root " + root);
         }
+    }
+
+    private String describe(NpuCard card, long count, DType dtype) {
+        return card + " (rank " + rankOf(card) + ") in HCCL group " + name + ": count " + count + ", dtype " + dtype;
     }
 
     private Pointer comm(NpuCard card) {

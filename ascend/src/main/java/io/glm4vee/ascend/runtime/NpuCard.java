@@ -33,7 +33,10 @@ public final class NpuCard implements AutoCloseable {
     // scratch out-parameters of GetWorkspaceSize, reused by every op on this card
     final LongPointer workspaceSize = new LongPointer(1);
     final PointerPointer<Pointer> executor = new PointerPointer<>(1);
-    private boolean closed;
+    private volatile boolean closed;
+    // limits of synchronizeBounded (launch-blocking): set by the owner of the card thread
+    private volatile long syncTimeoutMillis = Long.MAX_VALUE;
+    private volatile java.util.function.BooleanSupplier syncAbort = () -> false;
 
     NpuCard(AscendRuntime runtime, int deviceId, boolean launchBlocking) {
         this.runtime = runtime;
@@ -100,6 +103,59 @@ public final class NpuCard implements AutoCloseable {
         AclException.check(Acl.aclrtSynchronizeStreamWithTimeout(stream, timeoutMs),
                 "aclrtSynchronizeStreamWithTimeout", toString());
         workspace.releaseRetired();
+    }
+
+    /** Slice of one wait in {@link #synchronizeBounded}: how soon it notices an abort or a close. */
+    public static final int SYNC_SLICE_MILLIS = 100;
+
+    /**
+     * Limits of {@link #synchronizeBounded}: at most {@code timeoutMillis} per wait, and give up
+     * as soon as {@code abort} answers true (e.g. the device group was aborted because a peer
+     * failed, or the device is closing).
+     */
+    public void limitSynchronize(long timeoutMillis, java.util.function.BooleanSupplier abort) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("sync timeout must be > 0 ms, got " + timeoutMillis);
+        }
+        this.syncTimeoutMillis = timeoutMillis;
+        this.syncAbort = abort == null ? () -> false : abort;
+    }
+
+    /**
+     * Waits for the stream like {@link #synchronize()}, but in {@value #SYNC_SLICE_MILLIS} ms slices
+     * of {@code aclrtSynchronizeStreamWithTimeout}, so that it never sits out HCCL's execution timeout
+     * (30 minutes) in a collective a failed peer never joins: it stops when the card is closing,
+     * the calling thread is interrupted, the abort condition of {@link #limitSynchronize} holds,
+     * or the sync timeout passes. Every error names {@code after} (the op or collective) and
+     * {@code context} (card, shapes, count, dtype).
+     */
+    public void synchronizeBounded(String after, String context) {
+        makeCurrent();
+        long timeoutMillis = syncTimeoutMillis;
+        long start = System.nanoTime();
+        String call = "aclrtSynchronizeStream after " + after;   // in slices of aclrtSynchronizeStreamWithTimeout
+        while (true) {
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            long left = timeoutMillis == Long.MAX_VALUE ? SYNC_SLICE_MILLIS : timeoutMillis - waited;
+            int rc = Acl.aclrtSynchronizeStreamWithTimeout(stream, (int) Math.max(1, Math.min(SYNC_SLICE_MILLIS, left)));
+            if (rc == 0) {
+                workspace.releaseRetired();
+                return;
+            }
+            String msg = AclException.recentErrMsg();
+            if (rc != Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) {
+                throw new AclException(call, rc, msg, context);
+            }
+            waited = (System.nanoTime() - start) / 1_000_000;
+            String reason = closed ? "the card is closing"
+                    : Thread.currentThread().isInterrupted() ? "the card thread was interrupted"
+                    : syncAbort.getAsBoolean() ? "the device group was aborted (a peer failed)"
+                    : waited >= timeoutMillis ? "the device timeout of " + timeoutMillis + " ms passed"
+                    : null;
+            if (reason != null) {
+                throw new AclException(call, rc, "stopped waiting after " + waited + " ms: " + reason, context);
+            }
+        }
     }
 
     /** {@code aclrtGetMemInfo(ACL_HBM_MEM)}: {free, total} bytes. */

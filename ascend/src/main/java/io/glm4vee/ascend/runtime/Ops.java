@@ -53,12 +53,7 @@ public final class Ops {
             throw new AclException(op, rc, AclException.recentErrMsg(), context(card, tensors));
         }
         if (card.launchBlocking()) {
-            int sync = Acl.aclrtSynchronizeStream(card.stream());
-            if (sync != 0) {
-                throw new AclException("aclrtSynchronizeStream after " + op, sync, AclException.recentErrMsg(),
-                        context(card, tensors));
-            }
-            card.workspace().releaseRetired();
+            card.synchronizeBounded(op, context(card, tensors));   // bounded and abortable, never HCCL's 30 min
         }
     }
 

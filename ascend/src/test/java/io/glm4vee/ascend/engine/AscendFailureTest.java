@@ -175,4 +175,38 @@ class AscendFailureTest {
             assertArrayEquals(expected, prefill(m), "the rebuilt group computes the same logits");
         }
     }
+    /** Live card threads of this JVM ("glm4v-npu-N-host"). */
+    private static List<String> cardThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("glm4v-npu-")).toList();
+    }
+
+    @Test
+    void inLaunchBlockingAPeersFailureEndsTheWaitInTheCollectiveAndCloseReturnsPromptly() {
+        assumeSimulator();
+        Assumptions.assumeTrue(AscendBackend.deviceCount() >= 2, "needs 2 cards");
+        Glm4vSim.glm4vSimSetHcclTimeoutMs(60_000);        // HCCL's own timeout is far away (1800 s on a card)
+        DeviceOptions opts = DeviceOptions.of("ascend", 2, 1).withMode(ExecutionMode.LAUNCH_BLOCKING)
+                .withTimeout(Duration.ofSeconds(3));
+        Glm4vModel m = Glm4vModel.load(BF16.resolve("checkpoint"), opts, null);
+        long closeMs;
+        try {
+            // npu:1 fails its first fused row-parallel op; npu:0 is then waiting in that collective
+            assertEquals(0, Glm4vSim.glm4vSimInjectFault(1, "aclnnMatmulAllReduce", 1, Glm4vSim.FAULT_FAIL));
+            long t0 = System.nanoTime();
+            EngineException e = assertThrows(EngineException.class, () -> prefill(m));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(ErrorCode.DEVICE_FAILED, e.code());
+            assertTrue(e.getMessage().contains("failed on npu:1"), e.getMessage());
+            assertTrue(e.getMessage().contains("aclnnMatmulAllReduce"), e.getMessage());
+            assertTrue(ms < 3_000, "the failure took " + ms + " ms to report");
+        } finally {
+            long t1 = System.nanoTime();
+            m.close();
+            closeMs = (System.nanoTime() - t1) / 1_000_000;
+        }
+        assertTrue(closeMs < 2_000, "close took " + closeMs + " ms");
+        assertEquals(List.of(), cardThreads(), "card threads still alive after close");
+        assertEquals(0, Glm4vSim.glm4vSimLiveObjects(Glm4vSim.LIVE_ALL), "native objects left after close");
+    }
 }

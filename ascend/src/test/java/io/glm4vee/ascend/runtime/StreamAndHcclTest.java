@@ -242,4 +242,31 @@ class StreamAndHcclTest {
             }
         }
     }
+    @Test
+    void aLaunchBlockingCollectiveWaitsOnlyAsLongAsItsBoundAndSaysWhatItWaitedFor() {
+        SimTestSupport.assumeSimulator();
+        NpuCard c0 = own(runtime.openCard(0, true));
+        NpuCard c1 = own(runtime.openCard(1, true));
+        HcclGroup group = own(HcclGroup.create(List.of(c0, c1)));
+        DeviceBuffer buf = c0.allocate(4 * 4);
+        buf.upload(new float[] {1, 2, 3, 4}, 0);
+        // rank 1 never joins: HCCL would wait 20 s here (1800 s on a card); the bound is 400 ms
+        c0.limitSynchronize(400, () -> false);
+        long t0 = System.nanoTime();
+        AclException e = assertThrows(AclException.class,
+                () -> group.allReduce(c0, buf, buf, 4, DType.F32, Hccl.HCCL_REDUCE_SUM));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2_000, "waited " + ms + " ms");
+        assertEquals(Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, e.code());
+        for (String part : new String[] {"HcclAllReduce", "npu:0", "count 4", "dtype F32", "device timeout of 400 ms"}) {
+            assertTrue(e.getMessage().contains(part), "'" + part + "' missing from: " + e.getMessage());
+        }
+        // an abort ends the wait at the next slice
+        java.util.concurrent.atomic.AtomicBoolean aborted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        c0.limitSynchronize(60_000, aborted::get);
+        t0 = System.nanoTime();
+        AclException a = assertThrows(AclException.class, () -> c0.synchronizeBounded("HcclAllReduce", "npu:0 test"));
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 1_000);
+        assertTrue(a.getMessage().contains("the device group was aborted"), a.getMessage());
+    }
 }
