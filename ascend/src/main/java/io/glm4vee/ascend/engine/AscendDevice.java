@@ -286,6 +286,24 @@ public final class AscendDevice implements Device {
         }
     }
 
+    /**
+     * Pinned to its op: a failure of an op's own host-side call (an aclnn phase one refusing its
+     * arguments, a launch, an allocation), not of a stream synchronisation, which reports an
+     * error of some earlier op that ran asynchronously.
+     */
+    @Override
+    public boolean failedAtOp(DeviceFailure f) {
+        if (SYNC_OP.equals(f.op().name())) {
+            return false;
+        }
+        for (Throwable t = f.cause(); t != null; t = t.getCause()) {
+            if (t instanceof AclException a) {
+                return !a.call().startsWith("aclrtSynchronizeStream");
+            }
+        }
+        return false;
+    }
+
     @Override
     public long pending() {
         synchronized (done) {

@@ -33,11 +33,15 @@ public final class Ops {
         int call(Pointer workspace, long size, aclOpExecutor executor, Pointer stream);
     }
 
-    private static void run(String op, NpuCard card, Prepare prepare, Launch launch, NpuTensor... tensors) {
+    private static void run(String op, NpuCard card, Prepare prepare, Launch launch, String roles, NpuTensor... tensors) {
+        String[] names = roles.split(",");
+        if (names.length != tensors.length) {
+            throw new IllegalArgumentException(op + ": " + names.length + " roles for " + tensors.length + " tensors");
+        }
         card.makeCurrent();
         int rc = prepare.call(card.workspaceSize, card.executor);
         if (rc != 0) {
-            throw new AclException(op + "GetWorkspaceSize", rc, AclException.recentErrMsg(), context(card, tensors));
+            throw new AclException(op + "GetWorkspaceSize", rc, AclException.recentErrMsg(), context(card, names, tensors));
         }
         long size = card.workspaceSize.get();
         aclOpExecutor executor = new aclOpExecutor(card.executor.get(0));
@@ -50,20 +54,23 @@ public final class Ops {
         }
         rc = launch.call(workspace, size, executor, card.stream());
         if (rc != 0) {
-            throw new AclException(op, rc, AclException.recentErrMsg(), context(card, tensors));
+            throw new AclException(op, rc, AclException.recentErrMsg(), context(card, names, tensors));
         }
         if (card.launchBlocking()) {
-            card.synchronizeBounded(op, context(card, tensors));   // bounded and abortable, never HCCL's 30 min
+            card.synchronizeBounded(op, context(card, names, tensors));   // bounded and abortable, never HCCL's 30 min
         }
     }
 
-    static String context(NpuCard card, NpuTensor... tensors) {
+    /**
+     * The card and every operand by its role, e.g. {@code npu:0: x1=BF16[4, 8] strides [8, 1] offset 0;
+     * x2=...; bias=null; out=...} (an absent optional operand shows as null).
+     */
+    static String context(NpuCard card, String[] roles, NpuTensor... tensors) {
         StringJoiner j = new StringJoiner("; ", card + ": ", "");
-        for (NpuTensor t : tensors) {
-            if (t != null) {
-                j.add(t.dtype() + java.util.Arrays.toString(t.dims()) + " strides " + java.util.Arrays.toString(t.strides())
-                        + " offset " + t.offset());
-            }
+        for (int i = 0; i < tensors.length; i++) {
+            NpuTensor t = tensors[i];
+            j.add(roles[i] + "=" + (t == null ? "null" : t.dtype() + java.util.Arrays.toString(t.dims()) + " strides "
+                    + java.util.Arrays.toString(t.strides()) + " offset " + t.offset()));
         }
         return j.toString();
     }
@@ -76,14 +83,14 @@ public final class Ops {
     public static void matmul(NpuTensor self, NpuTensor mat2, NpuTensor out) {
         run("aclnnMatmul", out.card(),
                 (ws, ex) -> Aclnn.aclnnMatmulGetWorkspaceSize(self.handle(), mat2.handle(), out.handle(), (byte) 0, ws, ex),
-                Aclnn::aclnnMatmul, self, mat2, out);
+                Aclnn::aclnnMatmul, "self,mat2,out", self, mat2, out);
     }
 
     /** {@code out (b, m, n) = self (b, m, k) @ mat2 (b, k, n)}. */
     public static void batchMatMul(NpuTensor self, NpuTensor mat2, NpuTensor out) {
         run("aclnnBatchMatMul", out.card(),
                 (ws, ex) -> Aclnn.aclnnBatchMatMulGetWorkspaceSize(self.handle(), mat2.handle(), out.handle(), (byte) 0, ws, ex),
-                Aclnn::aclnnBatchMatMul, self, mat2, out);
+                Aclnn::aclnnBatchMatMul, "self,mat2,out", self, mat2, out);
     }
 
     /** {@code out = self + alpha * other}, broadcasting. */
@@ -91,7 +98,7 @@ public final class Ops {
         try (Scalar a = new Scalar(alpha)) {
             run("aclnnAdd", out.card(),
                     (ws, ex) -> Aclnn.aclnnAddGetWorkspaceSize(self.handle(), other.handle(), a.handle, out.handle(), ws, ex),
-                    Aclnn::aclnnAdd, self, other, out);
+                    Aclnn::aclnnAdd, "self,other,out", self, other, out);
         }
     }
 
@@ -99,7 +106,7 @@ public final class Ops {
     public static void mul(NpuTensor self, NpuTensor other, NpuTensor out) {
         run("aclnnMul", out.card(),
                 (ws, ex) -> Aclnn.aclnnMulGetWorkspaceSize(self.handle(), other.handle(), out.handle(), ws, ex),
-                Aclnn::aclnnMul, self, other, out);
+                Aclnn::aclnnMul, "self,other,out", self, other, out);
     }
 
     /** {@code out = self * scalar}. */
@@ -107,7 +114,7 @@ public final class Ops {
         try (Scalar s = new Scalar(scalar)) {
             run("aclnnMuls", out.card(),
                     (ws, ex) -> Aclnn.aclnnMulsGetWorkspaceSize(self.handle(), s.handle, out.handle(), ws, ex),
-                    Aclnn::aclnnMuls, self, out);
+                    Aclnn::aclnnMuls, "self,out", self, out);
         }
     }
 
@@ -115,7 +122,7 @@ public final class Ops {
     public static void rmsNorm(NpuTensor x, NpuTensor gamma, double eps, NpuTensor y, NpuTensor rstdOut) {
         run("aclnnRmsNorm", y.card(),
                 (ws, ex) -> Aclnn.aclnnRmsNormGetWorkspaceSize(x.handle(), gamma.handle(), eps, y.handle(), rstdOut.handle(), ws, ex),
-                Aclnn::aclnnRmsNorm, x, gamma, y, rstdOut);
+                Aclnn::aclnnRmsNorm, "x,gamma,y,rstd", x, gamma, y, rstdOut);
     }
 
     /** LayerNorm over the trailing {@code normalizedDims} dims; weight, bias, mean and rstd may be null. */
@@ -132,7 +139,7 @@ public final class Ops {
             run("aclnnLayerNorm", out.card(),
                     (ws, ex) -> Aclnn.aclnnLayerNormGetWorkspaceSize(input.handle(), normalized, h(weight), h(bias), eps,
                             out.handle(), h(meanOut), h(rstdOut), ws, ex),
-                    Aclnn::aclnnLayerNorm, input, weight, bias, out, meanOut, rstdOut);
+                    Aclnn::aclnnLayerNorm, "input,weight,bias,out,mean,rstd", input, weight, bias, out, meanOut, rstdOut);
         } finally {
             Acl.aclDestroyIntArray(normalized);
         }
@@ -141,40 +148,40 @@ public final class Ops {
     /** {@code out = self * sigmoid(self)}. */
     public static void silu(NpuTensor self, NpuTensor out) {
         run("aclnnSilu", out.card(), (ws, ex) -> Aclnn.aclnnSiluGetWorkspaceSize(self.handle(), out.handle(), ws, ex),
-                Aclnn::aclnnSilu, self, out);
+                Aclnn::aclnnSilu, "self,out", self, out);
     }
 
     /** GELU; {@code tanh} false = exact (erf), true = tanh approximation. */
     public static void gelu(NpuTensor x, boolean tanh, NpuTensor y) {
         run("aclnnGeluV2", y.card(),
                 (ws, ex) -> Aclnn.aclnnGeluV2GetWorkspaceSize(x.handle(), tanh ? 1 : 0, y.handle(), ws, ex),
-                Aclnn::aclnnGeluV2, x, y);
+                Aclnn::aclnnGeluV2, "x,y", x, y);
     }
 
     /** Softmax along {@code dim} (negative counts from the end). */
     public static void softmax(NpuTensor self, long dim, NpuTensor out) {
         run("aclnnSoftmax", out.card(), (ws, ex) -> Aclnn.aclnnSoftmaxGetWorkspaceSize(self.handle(), dim, out.handle(), ws, ex),
-                Aclnn::aclnnSoftmax, self, out);
+                Aclnn::aclnnSoftmax, "self,out", self, out);
     }
 
     /** {@code out (indices..., H) = weight (V, H)[indices]} (indices I32 or I64). */
     public static void embedding(NpuTensor weight, NpuTensor indices, NpuTensor out) {
         run("aclnnEmbedding", out.card(),
                 (ws, ex) -> Aclnn.aclnnEmbeddingGetWorkspaceSize(weight.handle(), indices.handle(), out.handle(), ws, ex),
-                Aclnn::aclnnEmbedding, weight, indices, out);
+                Aclnn::aclnnEmbedding, "weight,indices,out", weight, indices, out);
     }
 
     /** {@code out = self} converted to out's dtype. */
     public static void cast(NpuTensor self, NpuTensor out) {
         run("aclnnCast", out.card(),
                 (ws, ex) -> Aclnn.aclnnCastGetWorkspaceSize(self.handle(), out.dtype().aclType(), out.handle(), ws, ex),
-                Aclnn::aclnnCast, self, out);
+                Aclnn::aclnnCast, "self,out", self, out);
     }
 
     /** {@code dst = src} element by element in any layout (broadcasting src): the way to make a view contiguous. */
     public static void copy(NpuTensor dst, NpuTensor src) {
         run("aclnnInplaceCopy", dst.card(), (ws, ex) -> Aclnn.aclnnInplaceCopyGetWorkspaceSize(dst.handle(), src.handle(), ws, ex),
-                Aclnn::aclnnInplaceCopy, dst, src);
+                Aclnn::aclnnInplaceCopy, "dst,src", dst, src);
     }
 
     /** RoPE on 4-D x with cos/sin broadcast to it; mode 0 = half (rotate_half), 1 = interleaved pairs. */
@@ -182,7 +189,7 @@ public final class Ops {
         run("aclnnRotaryPositionEmbedding", out.card(),
                 (ws, ex) -> Aclnn.aclnnRotaryPositionEmbeddingGetWorkspaceSize(x.handle(), cos.handle(), sin.handle(), mode,
                         out.handle(), ws, ex),
-                Aclnn::aclnnRotaryPositionEmbedding, x, cos, sin, out);
+                Aclnn::aclnnRotaryPositionEmbedding, "x,cos,sin,out", x, cos, sin, out);
     }
 
     /**
@@ -195,7 +202,7 @@ public final class Ops {
         run("aclnnMatmulAllReduce", out.card(),
                 (ws, ex) -> Aclnn.aclnnMatmulAllReduceGetWorkspaceSize(x1.handle(), x2.handle(), h(bias), group.name(), "sum",
                         0, 1, out.handle(), ws, ex),
-                Aclnn::aclnnMatmulAllReduce, x1, x2, bias, out);
+                Aclnn::aclnnMatmulAllReduce, "x1,x2,bias,out", x1, x2, bias, out);
     }
 
     /** An F32 {@code aclScalar} for the duration of one op. */

@@ -83,7 +83,7 @@ class StreamAndHcclTest {
         NpuTensor out = card.newTensor(DType.F32, 2, 4);
         AclException e = assertThrows(AclException.class, () -> Ops.embedding(weight, ids, out));
         assertEquals("aclrtSynchronizeStream after aclnnEmbedding", e.call());
-        assertTrue(e.getMessage().contains("npu:1: F32[10, 4] strides [4, 1] offset 0; I32[2]"), e.getMessage());
+        assertTrue(e.getMessage().contains("npu:1: weight=F32[10, 4] strides [4, 1] offset 0; indices=I32[2]"), e.getMessage());
     }
 
     @Test

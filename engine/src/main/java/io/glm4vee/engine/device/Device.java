@@ -55,6 +55,15 @@ public interface Device extends AutoCloseable {
     void close();
 
     /** A failure recorded on a card: the op and the cause. */
+    /**
+     * True when failure f happened on the host while issuing its op (e.g. an operator refused
+     * its arguments), so it is pinned to that op even in asynchronous mode; false when it surfaced
+     * at a wait for the device (the op that failed is then unknown). The default knows neither.
+     */
+    default boolean failedAtOp(DeviceFailure f) {
+        return false;
+    }
+
     record DeviceFailure(String device, Op op, Throwable cause) {
     }
 

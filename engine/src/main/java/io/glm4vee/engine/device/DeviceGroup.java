@@ -163,10 +163,23 @@ public final class DeviceGroup implements AutoCloseable {
                 if (isTimeout(f)) {
                     throw timedOut(f, "launch of " + name);
                 }
-                throw new EngineException(ErrorCode.DEVICE_FAILED, "op " + f.op().where() + " failed on " + f.device()
-                        + ": " + f.cause().getMessage() + operands(f.op()), f.cause());
+                throw failedAtOp(f);
             }
         }
+    }
+
+    private static EngineException failedAtOp(Device.DeviceFailure f) {
+        return new EngineException(ErrorCode.DEVICE_FAILED, "op " + f.op().where() + " failed on " + f.device()
+                + ": " + f.cause().getMessage() + operands(f.op()), f.cause());
+    }
+
+    private boolean pinned(Device.DeviceFailure f) {
+        for (Device d : devices) {
+            if (d.id().equals(f.device())) {
+                return d.failedAtOp(f);
+            }
+        }
+        return false;
     }
 
     /** A card that gave up waiting (its stream, a collective) reports a timeout, not an error of its own. */
@@ -195,6 +208,9 @@ public final class DeviceGroup implements AutoCloseable {
             reported = true;
             if (isTimeout(f)) {
                 throw timedOut(f, syncPoint);
+            }
+            if (pinned(f)) {                    // failed host-side while issuing a known op: say which
+                throw failedAtOp(f);
             }
             throw new EngineException(ErrorCode.DEVICE_FAILED, "asynchronous error on " + f.device() + ", detected at "
                     + syncPoint + ": " + f.cause().getMessage() + ". The op that failed is not pinned in asynchronous "
