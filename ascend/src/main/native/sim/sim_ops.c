@@ -395,6 +395,16 @@ static int stat_ok(const sim_desc *x, int inner_dims, const sim_desc *stat) {
     return sim_numel(stat) == rows;
 }
 
+/* CANN's RmsNorm wants rstd with x's rank: x's leading dims, then 1 for every dim gamma covers */
+static int rms_rstd_ok(const sim_desc *x, int inner_dims, const sim_desc *stat) {
+    if (stat->ndim != x->ndim) return 0;
+    for (int i = 0; i < x->ndim; i++) {
+        int64_t want = i < x->ndim - inner_dims ? x->dims[i] : 1;
+        if (stat->dims[i] != want) return 0;
+    }
+    return 1;
+}
+
 SIM_EXPORT aclnnStatus aclnnRmsNormGetWorkspaceSize(const aclTensor *x, const aclTensor *gamma, double epsilon,
                                                     const aclTensor *yOut, const aclTensor *rstdOut,
                                                     uint64_t *ws, aclOpExecutor **ex) {
@@ -408,7 +418,8 @@ SIM_EXPORT aclnnStatus aclnnRmsNormGetWorkspaceSize(const aclTensor *x, const ac
     for (int i = 0; ok && i < g->ndim; i++) { ok = g->dims[i] == xd->dims[xd->ndim - g->ndim + i]; inner *= g->dims[i]; }
     if (!ok) return shape_error(op, "gamma must equal the trailing dims of x", g, xd);
     if (!same_shape(xd, &yOut->d)) return shape_error(op, "yOut must have x's shape", &yOut->d, xd);
-    if (!stat_ok(xd, g->ndim, &rstdOut->d)) return shape_error(op, "rstdOut must hold one value per row", &rstdOut->d, xd);
+    if (!rms_rstd_ok(xd, g->ndim, &rstdOut->d))
+        return shape_error(op, "rstdOut must have x's rank, x's leading dims and 1 for each of gamma's dims", &rstdOut->d, xd);
     CHECK(epsilon >= 0, ACLNN_ERR_PARAM_INVALID, "EZ1001: %s: epsilon %g < 0", op, epsilon);
     aclOpExecutor *e = exec_new(op, exec_norm, 6);
     e->i[0] = 0; e->i[1] = inner; e->f[0] = epsilon;
@@ -625,6 +636,9 @@ SIM_EXPORT aclnnStatus aclnnRotaryPositionEmbeddingGetWorkspaceSize(const aclTen
     const char *op = "aclnnRotaryPositionEmbedding";
     CHECK_NULL(op, x); CHECK_NULL(op, cos); CHECK_NULL(op, sin); CHECK_NULL(op, out); CHECK_NULL(op, ws); CHECK_NULL(op, ex);
     CHECK_FLOAT(op, x, "x"); CHECK_FLOAT(op, cos, "cos"); CHECK_FLOAT(op, sin, "sin"); CHECK_FLOAT(op, out, "out");
+    CHECK(cos->d.dtype == x->d.dtype && sin->d.dtype == x->d.dtype, ACLNN_ERR_PARAM_INVALID,
+          "EZ1001: %s: cos (%s) and sin (%s) must have x's data type %s", op, sim_dtype_name(cos->d.dtype),
+          sim_dtype_name(sin->d.dtype), sim_dtype_name(x->d.dtype));
     CHECK(mode == 0 || mode == 1, ACLNN_ERR_PARAM_INVALID, "EZ1001: %s: mode %lld not in {0 (half), 1 (interleave)}", op, (long long) mode);
     if (x->d.ndim != 4 || cos->d.ndim != 4 || sin->d.ndim != 4) return shape_error(op, "x, cos and sin must be 4-D", &x->d, &cos->d);
     int64_t D = x->d.dims[3];

@@ -455,15 +455,18 @@ final class AscendForward implements ModelForward {
             observer.inputEmbeddings(Tensor.of(observe(x), s, h));
         }
         float[][] tables = ropeTables(positions);
+        MemorySegment cosBytes = encode(tables[0], act);
+        MemorySegment sinBytes = encode(tables[1], act);
         float[] maskValues = s > 1 ? causalMask(s, past) : null;
         int rot = cfg.rotaryDim();
         NpuTensor[][] rope = new NpuTensor[tp][];
         NpuTensor[] mask = new NpuTensor[tp];
         group.launch("rope_mask_tables", TEXT, -1, r -> List.of(), (r, d) -> {
             Kernels k = k(d);
-            rope[r] = new NpuTensor[] {k.tmp(DType.F32, 1, s, 1, rot), k.tmp(DType.F32, 1, s, 1, rot)};
-            k.upload(rope[r][0], tables[0]);
-            k.upload(rope[r][1], tables[1]);
+            // CANN's rotary kernels take cos/sin in x's dtype
+            rope[r] = new NpuTensor[] {k.tmp(act, 1, s, 1, rot), k.tmp(act, 1, s, 1, rot)};
+            k.upload(rope[r][0], cosBytes);
+            k.upload(rope[r][1], sinBytes);
             if (maskValues != null) {
                 mask[r] = k.tmp(DType.F32, s, past + s);
                 k.upload(mask[r], maskValues);

@@ -144,8 +144,12 @@ final class Kernels {
     }
 
     void rmsNorm(NpuTensor x, NpuTensor gamma, double eps, NpuTensor out) {
-        long rows = x.numel() / gamma.numel();
-        Ops.rmsNorm(x, gamma, eps, out, tmp(DType.F32, rows));
+        // rstd as CANN wants it: x's rank, x's leading dims, 1 for every dim gamma covers
+        long[] rstdDims = x.dims().clone();
+        for (int i = rstdDims.length - gamma.rank(); i < rstdDims.length; i++) {
+            rstdDims[i] = 1;
+        }
+        Ops.rmsNorm(x, gamma, eps, out, tmp(DType.F32, rstdDims));
     }
 
     void layerNorm(NpuTensor x, NpuTensor w, NpuTensor b, double eps, NpuTensor out) {

@@ -365,4 +365,30 @@ class OpsTest {
             }
         }
     }
+
+    /** Real CANN wants rstd with x's rank (gamma's dims set to 1) and cos/sin in x's dtype; the simulator refuses the rest. */
+    @Test
+    void rmsNormRejectsRankOneRstdAndRopeRejectsTablesOfAnotherDtype() {
+        try (NpuTensor x = card.newTensor(DType.F32, 3, 8); NpuTensor g = card.newTensor(DType.F32, 8);
+                NpuTensor y = card.newTensor(DType.F32, 3, 8); NpuTensor rstd1 = card.newTensor(DType.F32, 3);
+                NpuTensor rstdWrong = card.newTensor(DType.F32, 1, 3)) {
+            for (NpuTensor bad : new NpuTensor[] {rstd1, rstdWrong}) {
+                AclException e = assertThrows(AclException.class, () -> Ops.rmsNorm(x, g, 1e-6, y, bad));
+                assertEquals(Acl.ACLNN_ERR_PARAM_INVALID, e.code());
+                assertEquals("aclnnRmsNormGetWorkspaceSize", e.call());
+                if (AscendRuntime.isSimulator()) {
+                    assertTrue(e.nativeMessage().contains("rstdOut must have x's rank"), e.nativeMessage());
+                }
+            }
+        }
+        try (NpuTensor x = card.newTensor(DType.BF16, 1, 3, 2, 8); NpuTensor c32 = card.newTensor(DType.F32, 1, 3, 1, 8);
+                NpuTensor s32 = card.newTensor(DType.F32, 1, 3, 1, 8); NpuTensor out = card.newTensor(DType.BF16, 1, 3, 2, 8)) {
+            AclException e = assertThrows(AclException.class, () -> Ops.rotaryPositionEmbedding(x, c32, s32, 1, out));
+            assertEquals(Acl.ACLNN_ERR_PARAM_INVALID, e.code());
+            assertEquals("aclnnRotaryPositionEmbeddingGetWorkspaceSize", e.call());
+            if (AscendRuntime.isSimulator()) {
+                assertTrue(e.nativeMessage().contains("must have x's data type DT_BF16"), e.nativeMessage());
+            }
+        }
+    }
 }
