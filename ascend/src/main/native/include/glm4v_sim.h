@@ -43,6 +43,9 @@ void glm4vSimSetOpTimeoutMs(int64_t ms);
 /* card deviceId fails (mode FAULT_FAIL) or hangs (FAULT_HANG) at the nth (1-based) execution of
  * the operator opName ("aclnnMatmul", "HcclAllReduce", ...; "*" = any task) counted from now */
 int32_t glm4vSimInjectFault(int32_t deviceId, const char *opName, int64_t nth, int32_t mode);
+/* how many aclrtFree calls so far freed memory that a task queued on a stream (not yet finished)
+ * still used; real CANN does not wait for the stream, so a correct caller keeps this at 0 */
+int64_t glm4vSimFreeWhileQueuedCount(void);
 /* removes every armed fault and releases every hung task */
 void glm4vSimClearFaults(void);
 

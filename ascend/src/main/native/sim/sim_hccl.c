@@ -327,6 +327,8 @@ static int run_coll(sim_task *t, sim_stream *s) {
 
 static void destroy_coll(sim_task *t) {
     coll_task *c = (coll_task *) t;
+    sim_alloc_queue(c->sa, -1);
+    sim_alloc_queue(c->ra, -1);
     sim_alloc_release(c->sa);
     sim_alloc_release(c->ra);
     sim_comm_release(c->comm);
@@ -376,6 +378,8 @@ static HcclResult enqueue_coll(const char *name, int kind, void *send, void *rec
     task->comm = c;
     task->sa = sa;
     task->ra = ra;
+    sim_alloc_queue(sa, 1);
+    sim_alloc_queue(ra, 1);
     task->args = (coll_args) {.kind = kind, .send = send, .recv = recv, .count = count, .dtype = t, .op = op, .root = root};
     sim_stream_enqueue(s, &task->task);
     sim_stream_release(s);

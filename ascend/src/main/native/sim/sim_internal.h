@@ -29,12 +29,15 @@ typedef struct sim_alloc {
     size_t size;
     int device;
     atomic_int refs; /* the registry's reference (until aclrtFree) + one per executor using it */
+    atomic_int queued; /* references held by tasks queued on a stream and not yet finished */
     struct sim_alloc *next;
 } sim_alloc;
 
 /* finds the live allocation holding [p, p + bytes) and takes a reference; NULL if none */
 sim_alloc *sim_alloc_find(const void *p, size_t bytes);
 void sim_alloc_release(sim_alloc *a);
+/* a queued task starts (+1) or stops (-1) using a; NULL is ignored */
+void sim_alloc_queue(sim_alloc *a, int delta);
 int sim_device_count(void);
 int sim_current_device(void); /* -1 when the thread has no current context */
 
@@ -118,6 +121,7 @@ struct aclOpExecutor {
     void *workspace;
     uint64_t workspace_size;
     sim_alloc *ws_alloc;
+    int queued; /* enqueued on a stream: its allocations count as queued until it is destroyed */
     char group[HCCL_COMM_NAME_MAX_LENGTH]; /* MatmulAllReduce: the communicator's name */
     struct sim_comm *comm;    /* ... and this rank's communicator, resolved at launch */
     int (*exec)(struct aclOpExecutor *e, sim_stream *s);

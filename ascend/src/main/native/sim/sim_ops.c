@@ -15,6 +15,10 @@
 static int is_float(aclDataType t) { return t == ACL_FLOAT || t == ACL_FLOAT16 || t == ACL_BF16; }
 
 static void exec_release(aclOpExecutor *e) {
+    if (e->queued) {
+        for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_queue(e->t[i].alloc, -1);
+        sim_alloc_queue(e->ws_alloc, -1);
+    }
     for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_release(e->t[i].alloc);
     if (e->comm) sim_comm_release(e->comm);
     if (e->ws_alloc) sim_alloc_release(e->ws_alloc);
@@ -112,6 +116,9 @@ static aclnnStatus launch_on(const char *op, void *ws, uint64_t wsSize, aclOpExe
             return ACLNN_ERR_PARAM_INVALID;
         }
     }
+    e->queued = 1;
+    for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_queue(e->t[i].alloc, 1);
+    sim_alloc_queue(e->ws_alloc, 1);
     sim_stream_enqueue(s, &e->task);
     return ACLNN_SUCCESS;
 }

@@ -321,6 +321,7 @@ SIM_EXPORT aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy
     a->size = size;
     a->device = d;
     atomic_init(&a->refs, 1);
+    atomic_init(&a->queued, 0);
     a->next = g_allocs;
     g_allocs = a;
     g_used[d] += size;
@@ -329,6 +330,14 @@ SIM_EXPORT aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy
     *devPtr = a->base;
     return ACL_SUCCESS;
 }
+
+static atomic_llong g_free_while_queued;
+
+void sim_alloc_queue(sim_alloc *a, int delta) {
+    if (a) atomic_fetch_add(&a->queued, delta);
+}
+
+SIM_EXPORT int64_t glm4vSimFreeWhileQueuedCount(void) { return atomic_load(&g_free_while_queued); }
 
 void sim_alloc_release(sim_alloc *a) {
     if (a && atomic_fetch_sub(&a->refs, 1) == 1) { free(a->base); free(a); }
@@ -355,7 +364,11 @@ SIM_EXPORT aclError aclrtFree(void *p) {
     pthread_mutex_unlock(&g_mem);
     if (!hit) { sim_set_error("EH9999: aclrtFree: %p is not the start of a live device allocation", p); return ACL_ERROR_RT_PARAM_INVALID; }
     sim_live_add(GLM4V_SIM_LIVE_ALLOCATIONS, -1);
-    sim_alloc_release(hit); /* the memory itself goes when no queued task uses it any more */
+    /* real aclrtFree does not wait for the stream: freeing memory a queued task still uses is the
+     * caller's bug (the task would read or write freed memory). The simulator counts it
+     * (glm4vSimFreeWhileQueuedCount) and, to stay memory-safe itself, keeps the bytes until the task ends. */
+    if (atomic_load(&hit->queued) > 0) atomic_fetch_add(&g_free_while_queued, 1);
+    sim_alloc_release(hit);
     return ACL_SUCCESS;
 }
 
@@ -409,6 +422,8 @@ static int run_copy(sim_task *t, sim_stream *s) {
 
 static void destroy_copy(sim_task *t) {
     copy_task *c = (copy_task *) t;
+    sim_alloc_queue(c->da, -1);
+    sim_alloc_queue(c->sa, -1);
     sim_alloc_release(c->da);
     sim_alloc_release(c->sa);
     free(c);
@@ -426,6 +441,8 @@ SIM_EXPORT aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
     c->task.run = run_copy;
     c->task.destroy = destroy_copy;
     c->dst = dst; c->src = src; c->count = count; c->da = da; c->sa = sa;
+    sim_alloc_queue(da, 1);
+    sim_alloc_queue(sa, 1);
     sim_stream_enqueue(s, &c->task);
     sim_stream_release(s);
     return ACL_SUCCESS;

@@ -49,4 +49,9 @@ public final class Glm4vSim {
 
     public static void glm4vSimClearFaults() {
     }
+
+    /** Not known on a real CANN: -1. */
+    public static long glm4vSimFreeWhileQueuedCount() {
+        return -1;
+    }
 }

@@ -154,16 +154,32 @@ public final class AscendDevice implements Device {
     }
 
     private void shutdownCard() {
-        runChores();
-        if (kernels != null) {
+        // chores and the scope free memory only once the stream is idle; otherwise the card's
+        // close destroys the stream first and then frees everything it still owns
+        // (no wait at all when the group was aborted: a collective whose peer failed never drains)
+        boolean idle = kernels != null && card != null && !groupAborted.getAsBoolean() && idleForShutdown();
+        if (idle) {
+            runChores();
             kernels.releaseScope();
         }
         if (card != null) {
             try {
-                card.close();                       // frees weights, caches, workspace, stream, context
+                card.close(idle ? NpuCard.CLOSE_SYNC_MILLIS : 1); // frees weights, caches, workspace, stream, context
             } catch (RuntimeException e) {
                 // the stream may hold the sticky error of a failed op; the card is gone either way
             }
+        }
+    }
+
+    /** A short bounded wait (close() joins this thread for a few seconds); a sticky error counts as idle. */
+    private boolean idleForShutdown() {
+        try {
+            card.synchronize(NpuCard.CLOSE_SYNC_MILLIS);
+            return true;
+        } catch (AclException e) {
+            return e.code() != Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

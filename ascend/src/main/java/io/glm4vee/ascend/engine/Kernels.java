@@ -37,6 +37,17 @@ final class Kernels {
         device.awaitStream(System.nanoTime() + syncTimeoutMs * 1_000_000L);
     }
 
+    /** Drains the stream (bounded); true when nothing queued runs any more (a sticky error counts as idle). */
+    boolean streamIdle() {
+        try {
+            drain();
+            return true;
+        } catch (io.glm4vee.engine.EngineException e) {
+            return e.getCause() instanceof io.glm4vee.ascend.runtime.AclException a
+                    && a.code() != io.glm4vee.ascend.acl.Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT;
+        }
+    }
+
     NpuCard card() {
         return card;
     }
@@ -79,8 +90,15 @@ final class Kernels {
         return t;
     }
 
-    /** Frees this forward's tensors (the stream must be idle: called after a synchronize). */
+    /**
+     * Frees this forward's tensors once the stream is idle (real {@code aclrtFree} does not wait
+     * for queued work); if the stream does not drain in time, they stay in the scope for a later
+     * release or the card's close, which destroys the stream before it frees anything.
+     */
     void releaseScope() {
+        if (!streamIdle()) {
+            return;
+        }
         for (int i = scope.size() - 1; i >= 0; i--) {
             try {
                 scope.get(i).close();

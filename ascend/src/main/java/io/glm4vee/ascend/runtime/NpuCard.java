@@ -205,9 +205,26 @@ public final class NpuCard implements AutoCloseable {
         }
     }
 
-    /** Frees the buffers made through this card, its workspace, stream (queued work is dropped) and context. */
+    /** How long {@link #close()} waits for queued work before it destroys the stream under it. */
+    public static final int CLOSE_SYNC_MILLIS = 1_000;
+
+    /**
+     * Frees the buffers made through this card, its workspace, stream and context. Real
+     * {@code aclrtFree} does not wait for the stream, so the stream is made idle first: a
+     * synchronise bounded by {@link #CLOSE_SYNC_MILLIS} (and the sync timeout of
+     * {@link #limitSynchronize}); if work is still queued after that (a hung kernel or collective),
+     * the stream is destroyed (or, failing that, the device reset) before any memory is freed.
+     */
     @Override
     public void close() {
+        close(CLOSE_SYNC_MILLIS);
+    }
+
+    /**
+     * As {@link #close()}, waiting at most {@code syncMillis} (at least 1) for the stream: an owner
+     * that already knows the stream cannot drain (its collective's peer failed) passes 1.
+     */
+    public void close(int syncMillis) {
         List<AutoCloseable> children;
         synchronized (this) {
             if (closed) {
@@ -216,6 +233,23 @@ public final class NpuCard implements AutoCloseable {
             children = new ArrayList<>(owned);
         }
         makeCurrent();
+        int rcStream = 0;
+        String msgStream = "";
+        boolean streamGone = false;
+        int waitMs = (int) Math.max(1, Math.min(syncMillis, syncTimeoutMillis));
+        if (Acl.aclrtSynchronizeStreamWithTimeout(stream, waitMs) == Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) {
+            AclException.recentErrMsg();
+            // still busy: take the stream (and its queued work) down before freeing what it uses
+            rcStream = Acl.aclrtDestroyStream(stream);
+            streamGone = true;
+            if (rcStream != 0) {
+                msgStream = AclException.recentErrMsg();
+                Acl.aclrtResetDevice(deviceId);
+                AclException.recentErrMsg();
+            }
+        } else {
+            AclException.recentErrMsg(); // a sticky error of an earlier op: the stream is idle all the same
+        }
         RuntimeException failure = null;
         for (int i = children.size() - 1; i >= 0; i--) {
             try {
@@ -225,8 +259,10 @@ public final class NpuCard implements AutoCloseable {
             }
         }
         workspace.close();
-        int rcStream = Acl.aclrtDestroyStream(stream);
-        String msgStream = rcStream == 0 ? "" : AclException.recentErrMsg();
+        if (!streamGone) {
+            rcStream = Acl.aclrtDestroyStream(stream);
+            msgStream = rcStream == 0 ? "" : AclException.recentErrMsg();
+        }
         int rcContext = Acl.aclrtDestroyContext(context);
         String msgContext = rcContext == 0 ? "" : AclException.recentErrMsg();
         synchronized (this) {

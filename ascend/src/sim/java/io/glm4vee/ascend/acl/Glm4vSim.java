@@ -43,4 +43,7 @@ public final class Glm4vSim {
     public static native int glm4vSimInjectFault(int deviceId, String opName, long nth, int mode);
 
     public static native void glm4vSimClearFaults();
+
+    /** aclrtFree calls so far that freed memory a queued, unfinished task still used (a correct caller keeps it 0). */
+    public static native long glm4vSimFreeWhileQueuedCount();
 }

@@ -13,6 +13,7 @@ import io.glm4vee.engine.model.Sequence;
 import io.glm4vee.ascend.runtime.AscendRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -37,6 +38,13 @@ class AscendFailureTest {
     private static final Path BF16 = AscendGoldenTest.FIXTURES.resolve("glm4v-tiny-a");
     private static final int[] TEXT_IDS = {1, 5, 9, 17, 33, 65, 2};
 
+    private long freesUnderQueuedWork;
+
+    @BeforeEach
+    void countFrees() {
+        freesUnderQueuedWork = AscendRuntime.isSimulator() ? Glm4vSim.glm4vSimFreeWhileQueuedCount() : 0;
+    }
+
     @AfterEach
     void reset() {
         System.clearProperty("glm4v.ascend.test.transposedContext");
@@ -47,6 +55,10 @@ class AscendFailureTest {
         Glm4vSim.glm4vSimClearFaults();
         Glm4vSim.glm4vSimSetHcclTimeoutMs(0);
         Glm4vSim.glm4vSimSetOpTimeoutMs(30_000);
+        // real aclrtFree does not wait for the stream: in the normal, failure and close paths the
+        // engine must never free device memory that a queued task still uses
+        assertEquals(freesUnderQueuedWork, Glm4vSim.glm4vSimFreeWhileQueuedCount(),
+                "aclrtFree of memory a queued task still used");
     }
 
     /** Skips a test that uses the simulator's controls (fault injection, timeouts, live-object counts). */

@@ -112,9 +112,14 @@ class StreamAndHcclTest {
         Ops.silu(x, y);
         AclException e = assertThrows(AclException.class, () -> card.synchronize(200));
         assertEquals(Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, e.code());
+        long freesUnderQueuedWork = Glm4vSim.glm4vSimFreeWhileQueuedCount();
         long start = System.nanoTime();
-        card.close(); // destroys the stream: the hung task gives up
+        // the bounded synchronise times out, so close destroys the stream (the hung task gives up)
+        // before it frees x and y, which the queued silu still uses: no free under queued work
+        card.close();
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "closing a card with a hung op took too long");
+        assertEquals(freesUnderQueuedWork, Glm4vSim.glm4vSimFreeWhileQueuedCount(),
+                "NpuCard.close freed memory that the hung silu still used");
     }
 
     @Test
