@@ -46,6 +46,9 @@ int32_t glm4vSimInjectFault(int32_t deviceId, const char *opName, int64_t nth, i
 /* how many aclrtFree calls so far freed memory that a task queued on a stream (not yet finished)
  * still used; real CANN does not wait for the stream, so a correct caller keeps this at 0 */
 int64_t glm4vSimFreeWhileQueuedCount(void);
+/* how many HcclCommDestroy calls so far destroyed a communicator that a collective queued on a
+ * stream (HcclAllReduce, ..., aclnnMatmulAllReduce; not yet finished) still used; a correct caller keeps it 0 */
+int64_t glm4vSimCommDestroyWhileQueuedCount(void);
 /* removes every armed fault and releases every hung task */
 void glm4vSimClearFaults(void);
 

@@ -50,8 +50,17 @@ struct sim_comm {
     int rank;
     int device;
     atomic_int refs; /* the live list + one per queued task */
+    atomic_int queued; /* collectives (and MatmulAllReduce executors) queued on a stream, not yet finished */
     struct sim_comm *next_live;
 };
+
+static atomic_llong g_destroy_while_queued;
+
+void sim_comm_queue(sim_comm *c, int delta) {
+    if (c) atomic_fetch_add(&c->queued, delta);
+}
+
+SIM_EXPORT int64_t glm4vSimCommDestroyWhileQueuedCount(void) { return atomic_load(&g_destroy_while_queued); }
 
 static pthread_mutex_t g_comms_lock = PTHREAD_MUTEX_INITIALIZER;
 static sim_comm *g_comms;
@@ -117,6 +126,7 @@ SIM_EXPORT HcclResult HcclCommInitAll(uint32_t ndev, int32_t *devices, HcclComm 
         c->rank = (int) i;
         c->device = devices[i];
         atomic_init(&c->refs, 1);
+        atomic_init(&c->queued, 0);
         c->next_live = g_comms;
         g_comms = c;
         comms[i] = c;
@@ -134,6 +144,9 @@ SIM_EXPORT HcclResult HcclCommDestroy(HcclComm comm) {
     pthread_mutex_unlock(&g_comms_lock);
     if (!hit) { sim_set_error("EI9999: HcclCommDestroy: %p is not a live communicator", comm); return HCCL_E_PARA; }
     sim_live_add(GLM4V_SIM_LIVE_COMMS, -1);
+    /* real HCCL tears the communicator down under a collective that still uses it; the simulator
+     * keeps the object until the task ends (to stay memory-safe) and counts the caller's bug */
+    if (atomic_load(&hit->queued) > 0) atomic_fetch_add(&g_destroy_while_queued, 1);
     sim_comm_release(hit);
     return HCCL_SUCCESS;
 }
@@ -331,6 +344,7 @@ static void destroy_coll(sim_task *t) {
     sim_alloc_queue(c->ra, -1);
     sim_alloc_release(c->sa);
     sim_alloc_release(c->ra);
+    sim_comm_queue(c->comm, -1);
     sim_comm_release(c->comm);
     free(c);
 }
@@ -380,6 +394,7 @@ static HcclResult enqueue_coll(const char *name, int kind, void *send, void *rec
     task->ra = ra;
     sim_alloc_queue(sa, 1);
     sim_alloc_queue(ra, 1);
+    sim_comm_queue(c, 1);
     task->args = (coll_args) {.kind = kind, .send = send, .recv = recv, .count = count, .dtype = t, .op = op, .root = root};
     sim_stream_enqueue(s, &task->task);
     sim_stream_release(s);

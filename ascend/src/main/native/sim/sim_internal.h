@@ -132,6 +132,7 @@ typedef struct sim_comm sim_comm;
 /* the live communicator named `group` with its rank on `device`, referenced; NULL if none */
 sim_comm *sim_comm_by_name(const char *group, int device);
 void sim_comm_release(sim_comm *c);
+void sim_comm_queue(sim_comm *c, int delta); /* a queued task starts (+1) or stops (-1) using c */
 /* the MatmulAllReduce collective: sums the f32 partials of every rank in rank order, adds bias
  * once and writes each rank's output; 0 or an aclError */
 int sim_comm_matmul_allreduce(sim_comm *c, sim_stream *s, const float *partial, int64_t rows,

@@ -18,6 +18,7 @@ static void exec_release(aclOpExecutor *e) {
     if (e->queued) {
         for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_queue(e->t[i].alloc, -1);
         sim_alloc_queue(e->ws_alloc, -1);
+        sim_comm_queue(e->comm, -1);
     }
     for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_release(e->t[i].alloc);
     if (e->comm) sim_comm_release(e->comm);
@@ -119,6 +120,7 @@ static aclnnStatus launch_on(const char *op, void *ws, uint64_t wsSize, aclOpExe
     e->queued = 1;
     for (int i = 0; i < e->ntensors; i++) if (e->present[i]) sim_alloc_queue(e->t[i].alloc, 1);
     sim_alloc_queue(e->ws_alloc, 1);
+    sim_comm_queue(e->comm, 1);
     sim_stream_enqueue(s, &e->task);
     return ACLNN_SUCCESS;
 }

@@ -54,4 +54,9 @@ public final class Glm4vSim {
     public static long glm4vSimFreeWhileQueuedCount() {
         return -1;
     }
+
+    /** Not known on a real CANN: -1. */
+    public static long glm4vSimCommDestroyWhileQueuedCount() {
+        return -1;
+    }
 }

@@ -113,13 +113,14 @@ public final class AscendCommunicator implements Communicator, AutoCloseable {
         }
     }
 
-    /** Destroys every rank's HCCL communicator. */
+    /**
+     * Refuses later collectives but destroys no communicator here: the closing thread is not a
+     * card thread, and a card may still be running (or waiting in) a collective on its stream.
+     * Each rank's communicator is destroyed by its own card thread when the device closes, after
+     * its last op and once its stream is idle or destroyed ({@code NpuCard.close}).
+     */
     @Override
     public void close() {
-        try {
-            group.close();
-        } catch (RuntimeException e) {
-            // a communicator of a failed group may refuse to go quietly; the cards close next
-        }
+        group.refuseCollectives();
     }
 }

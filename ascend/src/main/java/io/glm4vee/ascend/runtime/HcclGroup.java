@@ -12,17 +12,77 @@ import org.bytedeco.javacpp.PointerPointer;
  * {@code cards.get(r)}. Collectives are queued on the rank's card stream; every rank must issue
  * the same collectives in the same order. {@link #name()} is the group name
  * {@code aclnnMatmulAllReduce} takes. {@link #close()} destroys every rank's communicator.
+ *
+ * <p>Each rank's communicator is also owned by its card: {@link NpuCard#close()} destroys it on
+ * the card's own thread after the stream is idle (or destroyed), so a communicator never goes
+ * while a collective queued on that stream still uses it. A rank's queue-and-destroy are
+ * serialised by that rank's lock, so {@link #close()} from another thread cannot destroy a
+ * communicator in the middle of an enqueue.
  */
 public final class HcclGroup implements AutoCloseable {
     private final List<NpuCard> cards;
     private final Pointer[] comms;
     private final String name;
-    private boolean closed;
+    private final Object[] rankLocks;
+    private final boolean[] rankDestroyed;   // guarded by rankLocks[r]
+    private final RankCloser[] closers;
+    private volatile boolean closed;
 
     private HcclGroup(List<NpuCard> cards, Pointer[] comms, String name) {
         this.cards = cards;
         this.comms = comms;
         this.name = name;
+        this.rankLocks = new Object[comms.length];
+        this.rankDestroyed = new boolean[comms.length];
+        this.closers = new RankCloser[comms.length];
+        for (int r = 0; r < comms.length; r++) {
+            rankLocks[r] = new Object();
+            closers[r] = new RankCloser(r);
+            cards.get(r).own(closers[r]);
+        }
+    }
+
+    /** Destroys one rank's communicator when its card closes (after the card's stream is idle or gone). */
+    private final class RankCloser implements AutoCloseable {
+        final int rank;
+
+        RankCloser(int rank) {
+            this.rank = rank;
+        }
+
+        @Override
+        public void close() {
+            int rc = destroyRank(rank);
+            if (rc != 0) {
+                throw new AclException("HcclCommDestroy", rc, AclException.recentErrMsg(), name + " rank " + rank);
+            }
+        }
+    }
+
+    /** HcclCommDestroy of rank r's communicator, once; 0 or the HCCL status. */
+    private int destroyRank(int r) {
+        synchronized (rankLocks[r]) {
+            if (rankDestroyed[r]) {
+                return 0;
+            }
+            rankDestroyed[r] = true;
+            return Hccl.HcclCommDestroy(comms[r]);
+        }
+    }
+
+    private interface CommCall {
+        int call(Pointer comm);
+    }
+
+    /** Runs an enqueue with rank {@code card}'s communicator, under the rank's lock (no destroy in between). */
+    private int withComm(NpuCard card, CommCall call) {
+        int r = rankOf(card);
+        synchronized (rankLocks[r]) {
+            if (closed || rankDestroyed[r]) {
+                throw new IllegalStateException("HCCL group " + name + " is closed");
+            }
+            return call.call(comms[r]);
+        }
     }
 
     /** One communicator per card, rank = position in {@code cards}. */
@@ -82,8 +142,8 @@ public final class HcclGroup implements AutoCloseable {
         send.checkRange(0, count * dtype.bytes());
         recv.checkRange(0, count * dtype.bytes());
         card.makeCurrent();
-        AclException.check(Hccl.HcclAllReduce(send.address(), recv.address(), count, dtype.hcclType(), reduceOp,
-                comm(card), card.stream()), "HcclAllReduce", card + " in " + name);
+        AclException.check(withComm(card, c -> Hccl.HcclAllReduce(send.address(), recv.address(), count,
+                dtype.hcclType(), reduceOp, c, card.stream())), "HcclAllReduce", card + " in " + name);
         if (card.launchBlocking()) {
             card.synchronizeBounded("HcclAllReduce", describe(card, count, dtype));
         }
@@ -94,8 +154,8 @@ public final class HcclGroup implements AutoCloseable {
         send.checkRange(0, count * dtype.bytes());
         recv.checkRange(0, count * dtype.bytes() * size());
         card.makeCurrent();
-        AclException.check(Hccl.HcclAllGather(send.address(), recv.address(), count, dtype.hcclType(), comm(card),
-                card.stream()), "HcclAllGather", card + " in " + name);
+        AclException.check(withComm(card, c -> Hccl.HcclAllGather(send.address(), recv.address(), count,
+                dtype.hcclType(), c, card.stream())), "HcclAllGather", card + " in " + name);
         if (card.launchBlocking()) {
             card.synchronizeBounded("HcclAllGather", describe(card, count, dtype));
         }
@@ -105,8 +165,8 @@ public final class HcclGroup implements AutoCloseable {
     public void broadcast(NpuCard card, DeviceBuffer buffer, long count, DType dtype, int root) {
         buffer.checkRange(0, count * dtype.bytes());
         card.makeCurrent();
-        AclException.check(Hccl.HcclBroadcast(buffer.address(), count, dtype.hcclType(), root, comm(card),
-                card.stream()), "HcclBroadcast", card + " in " + name);
+        AclException.check(withComm(card, c -> Hccl.HcclBroadcast(buffer.address(), count, dtype.hcclType(), root,
+                c, card.stream())), "HcclBroadcast", card + " in " + name);
         if (card.launchBlocking()) {
             card.synchronizeBounded("HcclBroadcast", describe(card, count, dtype) + ", root " + root);
         }
@@ -116,23 +176,23 @@ public final class HcclGroup implements AutoCloseable {
         return card + " (rank " + rankOf(card) + ") in HCCL group " + name + ": count " + count + ", dtype " + dtype;
     }
 
-    private Pointer comm(NpuCard card) {
-        if (closed) {
-            throw new IllegalStateException("HCCL group " + name + " is closed");
-        }
-        return comms[rankOf(card)];
+    /** Refuses every later collective of this group; the communicators go with their cards (see the class comment). */
+    public void refuseCollectives() {
+        closed = true;
     }
 
+    /**
+     * Destroys every rank's communicator now, on the calling thread: only when no collective of
+     * the group is still queued (the ranks' streams synchronised), else leave it to the cards' close.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
         int firstRc = 0;
         String firstMsg = "";
-        for (Pointer c : comms) {
-            int rc = Hccl.HcclCommDestroy(c);
+        for (int r = 0; r < comms.length; r++) {
+            int rc = destroyRank(r);
+            cards.get(r).disown(closers[r]);
             if (rc != 0 && firstRc == 0) {
                 firstRc = rc;
                 firstMsg = AclException.recentErrMsg();

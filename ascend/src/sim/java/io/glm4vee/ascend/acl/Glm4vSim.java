@@ -46,4 +46,7 @@ public final class Glm4vSim {
 
     /** aclrtFree calls so far that freed memory a queued, unfinished task still used (a correct caller keeps it 0). */
     public static native long glm4vSimFreeWhileQueuedCount();
+
+    /** HcclCommDestroy calls so far on a communicator a queued, unfinished collective still used (a correct caller keeps it 0). */
+    public static native long glm4vSimCommDestroyWhileQueuedCount();
 }

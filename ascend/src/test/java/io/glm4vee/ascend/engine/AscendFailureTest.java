@@ -39,10 +39,12 @@ class AscendFailureTest {
     private static final int[] TEXT_IDS = {1, 5, 9, 17, 33, 65, 2};
 
     private long freesUnderQueuedWork;
+    private long commDestroysUnderQueuedWork;
 
     @BeforeEach
     void countFrees() {
         freesUnderQueuedWork = AscendRuntime.isSimulator() ? Glm4vSim.glm4vSimFreeWhileQueuedCount() : 0;
+        commDestroysUnderQueuedWork = AscendRuntime.isSimulator() ? Glm4vSim.glm4vSimCommDestroyWhileQueuedCount() : 0;
     }
 
     @AfterEach
@@ -59,6 +61,10 @@ class AscendFailureTest {
         // engine must never free device memory that a queued task still uses
         assertEquals(freesUnderQueuedWork, Glm4vSim.glm4vSimFreeWhileQueuedCount(),
                 "aclrtFree of memory a queued task still used");
+        // nor destroy an HCCL communicator under a collective still queued on a card's stream
+        // (e.g. rank 0 waiting in the collective its failed peer never joins)
+        assertEquals(commDestroysUnderQueuedWork, Glm4vSim.glm4vSimCommDestroyWhileQueuedCount(),
+                "HcclCommDestroy of a communicator a queued collective still used");
     }
 
     /** Skips a test that uses the simulator's controls (fault injection, timeouts, live-object counts). */
