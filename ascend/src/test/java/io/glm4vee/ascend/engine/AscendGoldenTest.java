@@ -7,7 +7,11 @@ import io.glm4vee.engine.device.ExecutionMode;
 import io.glm4vee.engine.eval.EvalRunner;
 import io.glm4vee.engine.eval.GoldenComparator;
 import io.glm4vee.engine.model.Glm4vModel;
+import io.glm4vee.ascend.acl.Glm4vSim;
+import io.glm4vee.ascend.runtime.AscendRuntime;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +39,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AscendGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Path FIXTURES = Path.of("..", "engine", "src", "test", "resources", "fixtures");
+    private long freesUnderQueuedWork;
+    private long commDestroysUnderQueuedWork;
+
+    @BeforeEach
+    void countUnsafeReleases() {
+        if (AscendRuntime.isSimulator()) {
+            freesUnderQueuedWork = Glm4vSim.glm4vSimFreeWhileQueuedCount();
+            commDestroysUnderQueuedWork = Glm4vSim.glm4vSimCommDestroyWhileQueuedCount();
+        }
+    }
+
+    /** The normal path (forwards, then close) never frees memory or destroys a comm under queued work. */
+    @AfterEach
+    void noUnsafeReleases() {
+        if (AscendRuntime.isSimulator()) {
+            assertEquals(freesUnderQueuedWork, Glm4vSim.glm4vSimFreeWhileQueuedCount(), "aclrtFree under queued work");
+            assertEquals(commDestroysUnderQueuedWork, Glm4vSim.glm4vSimCommDestroyWhileQueuedCount(),
+                    "HcclCommDestroy under a queued collective");
+        }
+    }
 
     /** Every fixture at every tp size it splits into (tiny-c has one KV group and 6 vision heads: not 4), both modes. */
     static Stream<Arguments> runs() {
