@@ -106,6 +106,16 @@ final class AscendForward implements ModelForward {
         };
     }
 
+    @Override
+    public String kvDtype() {
+        return act.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public int kvBytesPerElement() {
+        return act.bytes();
+    }
+
     String activationDtype() {
         return act.name();
     }

@@ -49,4 +49,21 @@ class AscendCliTest {
         assertTrue(info.contains("[npu:2, npu:5] (backend ascend): tp 2"), info);
         assertTrue(info.contains("  npu:5 "), info);
     }
+
+    /** A bf16 checkpoint keeps its KV cache in bf16 on the cards: info says so, and counts 2 bytes an element. */
+    @Test
+    void infoCountsTheKvCacheInTheActivationType() throws Exception {
+        Assumptions.assumeTrue(AscendBackend.deviceCount() >= 2, "needs 2 cards");
+        Path ckpt = AscendGoldenTest.FIXTURES.resolve("glm4v-tiny-a").resolve("checkpoint");
+        JsonNode c = JSON.readTree(ckpt.resolve("config.json").toFile());
+        assertEquals("bfloat16", c.path("torch_dtype").asText("bfloat16"), "tiny-a is a bf16 checkpoint");
+        // K and V, every layer, every KV group, head_dim elements of 2 bytes; per card at tp 2: half the groups
+        long perToken = 2L * c.get("num_layers").asLong() * c.get("multi_query_group_num").asLong()
+                * c.get("kv_channels").asLong() * 2;
+        String ascend = run("info", "--backend", "ascend", "--tp", "2", "--model", ckpt.toString());
+        assertTrue(ascend.contains("KV cache (bf16)  " + perToken + " B per token"), ascend);
+        assertTrue(ascend.contains("KV cache " + perToken / 2 + " B per token"), ascend);
+        String cpu = run("info", "--backend", "cpu", "--tp", "2", "--model", ckpt.toString());
+        assertTrue(cpu.contains("KV cache (f32)   " + perToken * 2 + " B per token"), cpu);
+    }
 }

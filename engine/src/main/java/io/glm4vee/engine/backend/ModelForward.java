@@ -16,6 +16,15 @@ public interface ModelForward extends AutoCloseable {
 
     boolean hasVision();
 
+    /** The element type of the KV cache and activations ("f32", "bf16", "f16") and its size in bytes. */
+    default String kvDtype() {
+        return "f32";
+    }
+
+    default int kvBytesPerElement() {
+        return Float.BYTES;
+    }
+
     /** An empty KV cache for one sequence, up to capacity rows, on every rank. */
     SequenceCache newCache(int capacity);
 

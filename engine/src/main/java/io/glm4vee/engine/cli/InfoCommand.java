@@ -42,14 +42,18 @@ final class InfoCommand implements Runnable {
                     s.visionParameters());
             out.printf(Locale.ROOT, "weights          %s %s%n", Units.bytes(s.weightBytes()), s.bytesByDtype());
             out.printf(Locale.ROOT, "decode reads     %s of weights per token%n", Units.bytes(s.decodeBytesPerToken()));
-            out.printf(Locale.ROOT, "KV cache (f32)   %s per token, %s at seq_length %d%n",
-                    Units.bytes(s.kvBytesPerToken()), Units.bytes(s.kvBytesPerToken() * c.seqLength()), c.seqLength());
+            // ModelStats counts f32 elements; the backend keeps the cache in its activation type
+            String kvType = model.forward().kvDtype();
+            long kvPerToken = s.kvBytesPerToken() / Float.BYTES * model.forward().kvBytesPerElement();
+            out.printf(Locale.ROOT, "%-17s%s per token, %s at seq_length %d%n", "KV cache (" + kvType + ")",
+                    Units.bytes(kvPerToken), Units.bytes(kvPerToken * c.seqLength()), c.seqLength());
             var opts = model.deviceOptions();
             out.printf(Locale.ROOT, "devices          %s (backend %s): tp %d, %d thread(s) per card, %s%n",
                     opts.devices(), opts.backend(), opts.tp(), opts.threadsPerCard(), opts.mode());
             long[] perCard = model.weightBytesPerCard();
             var plan = io.glm4vee.engine.parallel.TpPlan.of(c, opts.tp(), 0);
-            long kvPerCard = io.glm4vee.engine.model.KvCache.bytesFor(c.numLayers(), plan.localGroups(), c.headDim(), 1);
+            long kvPerCard = io.glm4vee.engine.model.KvCache.bytesFor(c.numLayers(), plan.localGroups(), c.headDim(), 1)
+                    / Float.BYTES * model.forward().kvBytesPerElement();
             for (int r = 0; r < perCard.length; r++) {
                 out.printf(Locale.ROOT, "  %-14s weights %s (%.1f%% of the checkpoint), KV cache %s per token%n",
                         opts.devices().get(r), Units.bytes(perCard[r]), 100.0 * perCard[r] / s.weightBytes(),
