@@ -6,19 +6,17 @@ import io.glm4vee.ascend.runtime.AscendRuntime;
 import io.glm4vee.ascend.runtime.NpuCard;
 import io.glm4vee.engine.EngineException;
 import io.glm4vee.engine.ErrorCode;
-import io.glm4vee.engine.device.Device;
 import io.glm4vee.engine.device.FaultInjector;
 import io.glm4vee.engine.device.Op;
+import io.glm4vee.engine.device.QueuedDevice;
 import io.glm4vee.engine.ops.Parallel;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -34,29 +32,16 @@ import java.util.function.Consumer;
  * {@code Ops}), so the op that failed raises, with its C call, shapes and strides and
  * {@code aclGetRecentErrMsg()}; the group adds the engine op and layer.
  */
-public final class AscendDevice implements Device {
+public final class AscendDevice extends QueuedDevice {
     /** The engine op name of the stream synchronisation a host synchronize queues. */
     static final String SYNC_OP = "stream_synchronize";
     private static final long POLL_MILLIS = 100;
 
-    private final String id;
-    private final int rank;
     private final int deviceId;
-    private final FaultInjector faults;
-    private final Consumer<DeviceFailure> onFailure;
     private final java.util.function.BooleanSupplier groupAborted;
-    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Runnable> chores = new ConcurrentLinkedQueue<>();
     private final Thread thread;
-    private final Object done = new Object();
-    private final AtomicLong weightBytes = new AtomicLong();
-    private final AtomicLong busyNanos = new AtomicLong();
-    private final AtomicLong opsRun = new AtomicLong();
     private final CompletableFuture<NpuCard> opened = new CompletableFuture<>();
-    private long launched;                 // guarded by done
-    private long completed;                // guarded by done
-    private volatile DeviceFailure failure;
-    private volatile Op current;
     private volatile boolean closing;
     private volatile long syncDeadlineNanos;
     private final java.util.concurrent.atomic.AtomicBoolean syncQueued = new java.util.concurrent.atomic.AtomicBoolean();
@@ -66,12 +51,9 @@ public final class AscendDevice implements Device {
     AscendDevice(String id, int rank, AscendRuntime runtime, boolean launchBlocking, FaultInjector faults,
                  Consumer<DeviceFailure> onFailure, java.util.function.BooleanSupplier groupAborted,
                  long timeoutMillis) {
-        this.id = id;
+        super(id, rank, faults, onFailure);
         this.groupAborted = groupAborted;
-        this.rank = rank;
         this.deviceId = Integer.parseInt(id.substring(id.indexOf(':') + 1));
-        this.faults = faults;
-        this.onFailure = onFailure;
         this.thread = new Thread(() -> run(runtime, launchBlocking, timeoutMillis), "glm4v-" + id.replace(':', '-') + "-host");
         thread.setDaemon(true);
         thread.start();
@@ -109,33 +91,13 @@ public final class AscendDevice implements Device {
                 if (op == null) {
                     continue;
                 }
-                if (failure == null) {
-                    current = op;
-                    long t0 = System.nanoTime();
-                    try {
-                        faults.beforeOp(id, op);
-                        op.kernel().run();
-                        opsRun.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;                                 // close(): the card thread gives up the op
-                    } catch (RuntimeException | Error e) {      // recorded, reported once, never swallowed
-                        failure = new DeviceFailure(id, op, e);
-                        onFailure.accept(failure);
-                    } finally {
-                        current = null;
-                        busyNanos.addAndGet(System.nanoTime() - t0);
-                    }
-                }
-                synchronized (done) {
-                    completed++;
-                    done.notifyAll();
-                }
+                runOp(op);
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
-            // close()
+            // close(): the card thread gives up the op
         } finally {
             shutdownCard();
         }
@@ -193,7 +155,7 @@ public final class AscendDevice implements Device {
     /** The card's kernels; only on the card thread (inside a launched op). */
     Kernels kernels() {
         if (Thread.currentThread() != thread) {
-            throw new IllegalStateException(id + "'s kernels used from thread " + Thread.currentThread().getName());
+            throw new IllegalStateException(id() + "'s kernels used from thread " + Thread.currentThread().getName());
         }
         return kernels;
     }
@@ -206,35 +168,17 @@ public final class AscendDevice implements Device {
         return deviceId;
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
-    }
-
     /** Ops run on the card, not on host threads: one host thread issues them. */
     @Override
     public Parallel parallel() {
         return Parallel.SERIAL;
     }
 
-    @Override
-    public void launch(Op op) {
-        synchronized (done) {
-            launched++;
-        }
-        queue.add(op);
-    }
-
     /** Queues a stream synchronisation bounded by the deadline, unless one is queued already. */
     @Override
     public void beginSynchronize(long deadlineNanos) {
         syncDeadlineNanos = deadlineNanos;
-        if (failure != null || groupAborted.getAsBoolean() || !syncQueued.compareAndSet(false, true)) {
+        if (failure() != null || groupAborted.getAsBoolean() || !syncQueued.compareAndSet(false, true)) {
             return;
         }
         launch(new Op(SYNC_OP, "", "device", -1, List::of, () -> {
@@ -253,26 +197,7 @@ public final class AscendDevice implements Device {
     @Override
     public DeviceFailure synchronize(long deadlineNanos) throws DeviceTimeoutException {
         beginSynchronize(deadlineNanos);
-        synchronized (done) {
-            while (completed < launched) {
-                if (groupAborted.getAsBoolean()) {
-                    return failure;
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    Op op = current;
-                    throw new DeviceTimeoutException(id + " did not finish " + (launched - completed) + " queued op(s)"
-                            + (op == null ? "" : "; it is stuck in " + op.where()));
-                }
-                try {
-                    done.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DeviceTimeoutException("interrupted while waiting for " + id);
-                }
-            }
-        }
-        return failure;
+        return awaitQueued(deadlineNanos, groupAborted, POLL_MILLIS);
     }
 
     /**
@@ -287,15 +212,15 @@ public final class AscendDevice implements Device {
                 return;
             } catch (AclException e) {
                 if (e.code() != Acl.ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) {
-                    throw new EngineException(ErrorCode.DEVICE_FAILED, "the stream of " + id + " reported: "
+                    throw new EngineException(ErrorCode.DEVICE_FAILED, "the stream of " + id() + " reported: "
                             + e.getMessage(), e);
                 }
                 if (groupAborted.getAsBoolean()) {
-                    throw new EngineException(ErrorCode.DEVICE_FAILED, "stopped waiting for the stream of " + id
+                    throw new EngineException(ErrorCode.DEVICE_FAILED, "stopped waiting for the stream of " + id()
                             + ": the device group was aborted", e);
                 }
                 if (leftMs <= POLL_MILLIS) {
-                    throw new EngineException(ErrorCode.DEVICE_TIMEOUT, "the stream of " + id + " did not finish in "
+                    throw new EngineException(ErrorCode.DEVICE_TIMEOUT, "the stream of " + id() + " did not finish in "
                             + "time: " + e.getMessage(), e);
                 }
             }
@@ -320,38 +245,6 @@ public final class AscendDevice implements Device {
         return false;
     }
 
-    @Override
-    public long pending() {
-        synchronized (done) {
-            return launched - completed;
-        }
-    }
-
-    @Override
-    public Op current() {
-        return current;
-    }
-
-    @Override
-    public long weightBytes() {
-        return weightBytes.get();
-    }
-
-    @Override
-    public long busyNanos() {
-        return busyNanos.get();
-    }
-
-    @Override
-    public long opsRun() {
-        return opsRun.get();
-    }
-
-    @Override
-    public void addWeightBytes(long bytes) {
-        weightBytes.addAndGet(bytes);
-    }
-
     /**
      * Stops the card thread, which then frees everything the card holds (weights, caches,
      * workspace, stream, context). A thread stuck in a native call that does not return within
@@ -371,6 +264,6 @@ public final class AscendDevice implements Device {
 
     @Override
     public String toString() {
-        return id;
+        return id();
     }
 }
