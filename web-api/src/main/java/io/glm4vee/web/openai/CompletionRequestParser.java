@@ -1,6 +1,7 @@
 package io.glm4vee.web.openai;
 
 import io.glm4vee.config.ApiSettings;
+import io.glm4vee.web.request.JsonTree;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -13,10 +14,7 @@ import jakarta.json.stream.JsonParserFactory;
 
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +109,7 @@ public final class CompletionRequestParser {
         }
         JsonValue tree;
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
-            tree = io.glm4vee.web.request.JsonTree.read(parser);
+            tree = JsonTree.read(parser);
         } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw OpenAiException.invalid(null, "invalid_json", "We could not parse the JSON body of your request: "
                     + e.getMessage());
@@ -246,15 +244,8 @@ public final class CompletionRequestParser {
     }
 
     private static String utf8(byte[] body) {
-        if (body == null) {
-            return "";
-        }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+            return JsonTree.text(body);
         } catch (CharacterCodingException e) {
             throw OpenAiException.invalid(null, "invalid_json", "The request body is not UTF-8 text.");
         }

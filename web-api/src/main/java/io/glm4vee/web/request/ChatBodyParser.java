@@ -19,10 +19,7 @@ import jakarta.json.stream.JsonParserFactory;
 
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -151,15 +148,8 @@ public final class ChatBodyParser {
     }
 
     private static String utf8(byte[] body) {
-        if (body == null) {
-            return "";
-        }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+            return JsonTree.text(body);
         } catch (CharacterCodingException e) {
             throw new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not UTF-8 text");
         }

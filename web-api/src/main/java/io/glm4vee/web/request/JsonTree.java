@@ -7,6 +7,10 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -22,6 +26,23 @@ public final class JsonTree {
     public static final int MAX_DEPTH = 32;
 
     private JsonTree() {
+    }
+
+    /**
+     * A request body as text: strict UTF-8 (malformed bytes are an error, not replaced), a leading
+     * byte order mark dropped, null read as empty.
+     *
+     * @throws CharacterCodingException when the bytes are not UTF-8
+     */
+    public static String text(byte[] body) throws CharacterCodingException {
+        if (body == null) {
+            return "";
+        }
+        String text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body)).toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** @throws JsonParsingException for malformed JSON and the rules above */
